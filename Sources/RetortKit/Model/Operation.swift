@@ -1,0 +1,158 @@
+/// A typed schema change: what a revision file's `<upgrade>` element holds, and what the
+/// state machine derives as inverses. Operations carry every name explicitly once the
+/// state machine has resolved them, so rendering never needs the schema state.
+public indirect enum Operation: Hashable, Sendable {
+    case createSchema(SchemaInfo)
+    case dropSchema(String)
+    case createExtension(Extension)
+    case dropExtension(String)
+    case createEnum(EnumType)
+    case dropEnum(QualifiedName)
+    case addEnumValue(QualifiedName, value: String, placement: EnumPlacement?)
+    case renameEnumValue(QualifiedName, from: String, to: String)
+    /// Derived only: replaces an enum's values (PostgreSQL cannot drop one) by building a
+    /// new type and re-casting every column that uses it.
+    case rebuildEnum(QualifiedName, values: [String], usages: [EnumUsage])
+    case createSequence(SchemaSequence)
+    case dropSequence(QualifiedName)
+    case createTable(Table, ownedSequences: [SchemaSequence])
+    case dropTable(QualifiedName)
+    case renameTable(QualifiedName, to: String)
+    case addColumn(QualifiedName, Column, ownedSequence: SchemaSequence?)
+    case dropColumn(QualifiedName, String)
+    case renameColumn(QualifiedName, from: String, to: String)
+    case alterColumn(AlterColumn)
+    case addConstraint(QualifiedName, Constraint)
+    case validateConstraint(QualifiedName, String)
+    case dropConstraint(QualifiedName, String)
+    case renameConstraint(QualifiedName, from: String, to: String)
+    case createIndex(QualifiedName, TableIndex, concurrently: Bool)
+    case dropIndex(QualifiedName, concurrently: Bool)
+    case renameIndex(QualifiedName, to: String)
+    case createView(View)
+    case dropView(QualifiedName, materialized: Bool)
+    case comment(CommentTarget, String?)
+    case sql(RawSQL)
+    /// Derived only: the inverse of raw SQL that has no `<reverse>`.
+    case irreversible(SourceLocation)
+
+    /// The element name used in revision files.
+    public var elementName: String {
+        switch self {
+        case .createSchema: "create-schema"
+        case .dropSchema: "drop-schema"
+        case .createExtension: "create-extension"
+        case .dropExtension: "drop-extension"
+        case .createEnum: "create-enum"
+        case .dropEnum: "drop-enum"
+        case .addEnumValue: "add-enum-value"
+        case .renameEnumValue: "rename-enum-value"
+        case .rebuildEnum: "rebuild-enum"
+        case .createSequence: "create-sequence"
+        case .dropSequence: "drop-sequence"
+        case .createTable: "create-table"
+        case .dropTable: "drop-table"
+        case .renameTable: "rename-table"
+        case .addColumn: "add-column"
+        case .dropColumn: "drop-column"
+        case .renameColumn: "rename-column"
+        case .alterColumn: "alter-column"
+        case .addConstraint(_, let c):
+            switch c.kind {
+            case .primaryKey: "add-primary-key"
+            case .unique: "add-unique"
+            case .check: "add-check"
+            case .foreignKey: "add-foreign-key"
+            }
+        case .validateConstraint: "validate-constraint"
+        case .dropConstraint: "drop-constraint"
+        case .renameConstraint: "rename-constraint"
+        case .createIndex: "create-index"
+        case .dropIndex: "drop-index"
+        case .renameIndex: "rename-index"
+        case .createView: "create-view"
+        case .dropView: "drop-view"
+        case .comment: "comment"
+        case .sql: "sql"
+        case .irreversible: "sql"
+        }
+    }
+}
+
+public enum EnumPlacement: Hashable, Sendable {
+    case before(String)
+    case after(String)
+}
+
+/// A column whose type is an enum, with its default (which must be re-cast too).
+public struct EnumUsage: Hashable, Sendable {
+    public var table: QualifiedName
+    public var column: String
+    public var arrayDepth: Int
+    public var defaultExpression: String?
+    /// Indexes and checks whose expressions name the column: PostgreSQL re-parses them
+    /// during the type change and would meet the old type, so they are rebuilt around it.
+    public var dependentIndexes: [TableIndex] = []
+    public var dependentChecks: [Constraint] = []
+}
+
+/// `alter-column`: each field that is set is a change; nil means "leave as is".
+public struct AlterColumn: Hashable, Sendable {
+    public var table: QualifiedName
+    public var column: String
+    public var type: SQLType?
+    public var using: String?
+    public var nullable: Bool?
+    /// `.some(nil)` drops the default.
+    public var defaultExpression: String??
+    /// `.some(nil)` drops the identity.
+    public var identity: Identity??
+    /// `.some(nil)` removes the comment.
+    public var comment: String??
+
+    public init(table: QualifiedName, column: String) {
+        self.table = table
+        self.column = column
+    }
+
+    var isEmpty: Bool {
+        type == nil && nullable == nil && defaultExpression == nil && identity == nil && comment == nil
+    }
+}
+
+public enum CommentTarget: Hashable, Sendable {
+    case schema(String)
+    case table(QualifiedName)
+    case column(QualifiedName, String)
+    case view(QualifiedName)
+    case index(QualifiedName)
+    case type(QualifiedName)
+    case sequence(QualifiedName)
+}
+
+/// Raw SQL, opaque to the state machine. `reverse == nil` means irreversible;
+/// an empty reverse means the downgrade needs nothing.
+public struct RawSQL: Hashable, Sendable {
+    public var forward: String
+    public var reverse: String?
+}
+
+/// A `<lint-allow>` suppression.
+public struct LintAllow: Hashable, Sendable {
+    public var rule: String
+    public var reason: String?
+    public var location: SourceLocation
+}
+
+/// One operation as written in a revision file, with its position and suppressions.
+public struct Step: Hashable, Sendable {
+    public var operation: Operation
+    public var location: SourceLocation
+    public var allows: [LintAllow] = []
+
+    public init(_ operation: Operation, at location: SourceLocation, allows: [LintAllow] = []) {
+        self.operation = operation
+        self.location = location
+        self.allows = allows
+    }
+}

@@ -1,0 +1,181 @@
+/// The schema model: what PostgreSQL holds, independent of how it is spelled in SQL.
+/// All values compare by content; `Origin` (where an object was declared) never counts.
+
+public enum Identity: String, Hashable, Sendable {
+    case always
+    case byDefault = "by-default"
+
+    var sql: String { self == .always ? "ALWAYS" : "BY DEFAULT" }
+}
+
+public struct Column: Hashable, Sendable {
+    public var name: String
+    public var type: SQLType
+    public var nullable: Bool = true
+    public var defaultExpression: String?
+    public var identity: Identity?
+    /// Expression of a stored generated column.
+    public var generated: String?
+    public var comment: String?
+    public var origin = Origin(nil)
+
+    public init(name: String, type: SQLType) {
+        self.name = name
+        self.type = type
+    }
+}
+
+public enum ReferentialAction: String, Hashable, Sendable, CaseIterable {
+    case noAction = "no action", restrict, cascade, setNull = "set null", setDefault = "set default"
+    var sql: String { rawValue.uppercased() }
+}
+
+public enum ForeignKeyMatch: String, Hashable, Sendable, CaseIterable {
+    case simple, full
+}
+
+public struct ForeignKey: Hashable, Sendable {
+    public var columns: [String]
+    public var referencedTable: QualifiedName
+    public var referencedColumns: [String]
+    public var onDelete: ReferentialAction = .noAction
+    public var onUpdate: ReferentialAction = .noAction
+    public var match: ForeignKeyMatch = .simple
+}
+
+public enum ConstraintKind: Hashable, Sendable {
+    case primaryKey(columns: [String])
+    case unique(columns: [String], nullsNotDistinct: Bool)
+    case check(expression: String)
+    case foreignKey(ForeignKey)
+
+    /// The suffix PostgreSQL gives an unnamed constraint of this kind.
+    var nameLabel: String {
+        switch self {
+        case .primaryKey: "pkey"
+        case .unique: "key"
+        case .check: "check"
+        case .foreignKey: "fkey"
+        }
+    }
+
+    /// Primary keys and unique constraints own an index of the same name.
+    var ownsIndex: Bool {
+        switch self {
+        case .primaryKey, .unique: true
+        case .check, .foreignKey: false
+        }
+    }
+
+    var columns: [String] {
+        switch self {
+        case .primaryKey(let columns), .unique(let columns, _): columns
+        case .foreignKey(let fk): fk.columns
+        case .check: []
+        }
+    }
+}
+
+public enum Deferrable: String, Hashable, Sendable {
+    case immediate = "true", deferred = "initially-deferred"
+}
+
+public struct Constraint: Hashable, Sendable {
+    public var name: String
+    public var kind: ConstraintKind
+    public var deferrable: Deferrable?
+    public var notValid = false
+    public var origin = Origin(nil)
+}
+
+public enum IndexElement: Hashable, Sendable {
+    case column(String)
+    case expression(String)
+}
+
+public struct TableIndex: Hashable, Sendable {
+    public var name: String
+    public var unique = false
+    public var method: String?
+    public var elements: [IndexElement]
+    public var predicate: String?
+    public var include: [String] = []
+    public var nullsNotDistinct = false
+    public var comment: String?
+    public var origin = Origin(nil)
+
+    var columnNames: [String] {
+        elements.compactMap { if case .column(let name) = $0 { name } else { nil } }
+    }
+}
+
+public struct Table: Hashable, Sendable {
+    public var name: QualifiedName
+    public var columns: [Column] = []
+    public var constraints: [Constraint] = []
+    public var indexes: [TableIndex] = []
+    public var comment: String?
+    public var origin = Origin(nil)
+
+    public func column(_ name: String) -> Column? { columns.first { $0.name == name } }
+    func columnIndex(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }
+    func constraintIndex(_ name: String) -> Int? { constraints.firstIndex { $0.name == name } }
+    func indexIndex(_ name: String) -> Int? { indexes.firstIndex { $0.name == name } }
+
+    /// Content equality that ignores declaration order: PostgreSQL cannot put a re-added
+    /// column back at its old position, so order is not part of a table's identity.
+    func sameContent(as other: Table) -> Bool {
+        name == other.name && comment == other.comment
+            && columns.sorted { $0.name < $1.name } == other.columns.sorted { $0.name < $1.name }
+            && constraints.sorted { $0.name < $1.name } == other.constraints.sorted { $0.name < $1.name }
+            && indexes.sorted { $0.name < $1.name } == other.indexes.sorted { $0.name < $1.name }
+    }
+}
+
+public struct EnumType: Hashable, Sendable {
+    public var name: QualifiedName
+    public var values: [String]
+    public var comment: String?
+    public var origin = Origin(nil)
+}
+
+public struct SchemaSequence: Hashable, Sendable {
+    public var name: QualifiedName
+    public var type: SQLType?
+    public var start: Int64?
+    public var increment: Int64?
+    public var minValue: Int64?
+    public var maxValue: Int64?
+    public var cache: Int64?
+    public var cycle = false
+    /// `OWNED BY table.column`: dropped with the column, as serial sequences are.
+    public var ownedBy: ColumnReference?
+    public var comment: String?
+    public var origin = Origin(nil)
+}
+
+public struct ColumnReference: Hashable, Sendable {
+    public var table: QualifiedName
+    public var column: String
+}
+
+public struct View: Hashable, Sendable {
+    public var name: QualifiedName
+    public var body: String
+    public var materialized = false
+    public var comment: String?
+    public var origin = Origin(nil)
+}
+
+public struct Extension: Hashable, Sendable {
+    public var name: String
+    public var schema: String?
+    public var version: String?
+    public var origin = Origin(nil)
+}
+
+public struct SchemaInfo: Hashable, Sendable {
+    public var name: String
+    public var comment: String?
+    public var origin = Origin(nil)
+}

@@ -1,0 +1,95 @@
+/// Reads one element's attributes with checks: unknown attributes are refused with a
+/// did-you-mean, required ones must be present, booleans and enumerations are validated.
+struct ElementReader {
+    let node: XMLNode
+
+    init(_ node: XMLNode, allowed: [String]) throws {
+        self.node = node
+        for attribute in node.attributes where !allowed.contains(attribute.name) {
+            throw Diagnostic("unknown-attribute", at: node.location,
+                             "unknown attribute '\(attribute.name)' on <\(node.name)>\(didYouMean(attribute.name, among: allowed))")
+        }
+    }
+
+    var location: SourceLocation { node.location }
+
+    func fail(_ message: String, id: String = "bad-value") -> Diagnostic {
+        Diagnostic(id, at: node.location, message)
+    }
+
+    func optional(_ name: String) throws -> String? {
+        guard let value = node.attribute(name) else { return nil }
+        if value.unicodeScalars.contains("\u{0}") { throw fail("attribute '\(name)' contains U+0000") }
+        return value
+    }
+
+    func required(_ name: String) throws -> String {
+        guard let value = try optional(name) else {
+            throw fail("<\(node.name)> needs attribute '\(name)'", id: "missing-attribute")
+        }
+        if value.trimmingWhitespace().isEmpty { throw fail("attribute '\(name)' of <\(node.name)> is empty") }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let value = try optional(name) else { return nil }
+        switch value {
+        case "true": return true
+        case "false": return false
+        default: throw fail("attribute '\(name)' must be true or false, not '\(value)'")
+        }
+    }
+
+    func choice<T>(_ name: String, _ options: [(String, T)]) throws -> T? {
+        guard let value = try optional(name) else { return nil }
+        let normalized = value.split(whereSeparator: \.isWhitespace).joined(separator: " ").asciiLowercased()
+        if let match = options.first(where: { $0.0 == normalized }) { return match.1 }
+        let names = options.map(\.0)
+        throw fail("attribute '\(name)' must be one of \(names.map { "'\($0)'" }.joined(separator: ", ")), not '\(value)'\(didYouMean(normalized, among: names))")
+    }
+
+    func integer(_ name: String) throws -> Int64? {
+        guard let value = try optional(name) else { return nil }
+        guard let number = Int64(value.trimmingWhitespace()) else { throw fail("attribute '\(name)' must be an integer, not '\(value)'") }
+        return number
+    }
+
+    /// `a, b` → `["a", "b"]`.
+    func list(_ name: String) throws -> [String]? {
+        guard let value = try optional(name) else { return nil }
+        let items = value.split(separator: ",").map { $0.trimmingWhitespace() }
+        if items.isEmpty || items.contains(where: \.isEmpty) { throw fail("attribute '\(name)' must be a comma-separated list of names, not '\(value)'") }
+        return items
+    }
+
+    /// A possibly schema-qualified name: `billing.invoices` or `students`.
+    func qualified(_ name: String, defaultSchema schema: String) throws -> QualifiedName {
+        try parseQualified(try required(name), attribute: name, defaultSchema: schema)
+    }
+
+    func parseQualified(_ value: String, attribute: String, defaultSchema schema: String) throws -> QualifiedName {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+        guard parts.count <= 2, !parts.contains(where: \.isEmpty) else {
+            throw fail("attribute '\(attribute)' must be a name or schema.name, not '\(value)'")
+        }
+        return parts.count == 2 ? QualifiedName(schema: parts[0], name: parts[1]) : QualifiedName(schema: schema, name: parts[0])
+    }
+
+    /// Children, each checked against the element names allowed here.
+    func children(allowed: [String]) throws -> [XMLNode] {
+        for child in node.children where !allowed.contains(child.name) {
+            throw Diagnostic("unknown-element", at: child.location,
+                             "unknown element <\(child.name)> in <\(node.name)>\(didYouMean(child.name, among: allowed))")
+        }
+        return node.children
+    }
+
+    /// Text content when the element may hold only text.
+    func text() throws -> String {
+        if let child = node.children.first {
+            throw Diagnostic("unknown-element", at: child.location, "<\(node.name)> holds text only, not <\(child.name)>")
+        }
+        if node.text.unicodeScalars.contains("\u{0}") { throw fail("text contains U+0000") }
+        return node.text
+    }
+}

@@ -1,0 +1,269 @@
+/// Renders resolved operations as PostgreSQL 15 DDL. Rendering cannot fail: the state
+/// machine validated everything first. Identifiers and literals are quoted here and
+/// nowhere else; expressions are emitted as written.
+public enum PostgresRenderer {
+    static func name(_ q: QualifiedName) -> String { Quoting.qualified(q) }
+    static func ident(_ s: String) -> String { Quoting.identifier(s) }
+    static func list(_ names: [String]) -> String { names.map(ident).joined(separator: ", ") }
+    static func type(_ t: SQLType) -> String { t.render { Quoting.qualified($0) } }
+
+    public static func render(_ operation: Operation) -> [Statement] {
+        switch operation {
+        case .createSchema(let info):
+            return [Statement("CREATE SCHEMA \(ident(info.name));")] + comment(.schema(info.name), info.comment, skipNil: true)
+        case .dropSchema(let schema):
+            return [Statement("DROP SCHEMA \(ident(schema));")]
+        case .createExtension(let ext):
+            var sql = "CREATE EXTENSION \(ident(ext.name))"
+            if let schema = ext.schema { sql += " SCHEMA \(ident(schema))" }
+            if let version = ext.version { sql += " VERSION \(Quoting.literal(version))" }
+            return [Statement(sql + ";")]
+        case .dropExtension(let ext):
+            return [Statement("DROP EXTENSION \(ident(ext));")]
+        case .createEnum(let type):
+            return [createEnum(type.name, type.values)] + comment(.type(type.name), type.comment, skipNil: true)
+        case .dropEnum(let type):
+            return [Statement("DROP TYPE \(name(type));")]
+        case .addEnumValue(let type, let value, let placement):
+            var sql = "ALTER TYPE \(name(type)) ADD VALUE \(Quoting.literal(value))"
+            switch placement {
+            case .before(let other): sql += " BEFORE \(Quoting.literal(other))"
+            case .after(let other): sql += " AFTER \(Quoting.literal(other))"
+            case nil: break
+            }
+            return [Statement(sql + ";")]
+        case .renameEnumValue(let type, let from, let to):
+            return [Statement("ALTER TYPE \(name(type)) RENAME VALUE \(Quoting.literal(from)) TO \(Quoting.literal(to));")]
+        case .rebuildEnum(let type, let values, let usages):
+            return rebuildEnum(type, values, usages)
+        case .createSequence(let sequence):
+            return createSequence(sequence) + ownedBy(sequence)
+        case .dropSequence(let sequence):
+            return [Statement("DROP SEQUENCE \(name(sequence));")]
+        case .createTable(let table, let sequences):
+            return sequences.flatMap(createSequence) + createTable(table) + sequences.flatMap(ownedBy)
+        case .dropTable(let table):
+            return [Statement("DROP TABLE \(name(table));")]
+        case .renameTable(let table, let to):
+            return [Statement("ALTER TABLE \(name(table)) RENAME TO \(ident(to));")]
+        case .addColumn(let table, let column, let sequence):
+            return (sequence.map(createSequence) ?? [])
+                + [Statement("ALTER TABLE \(name(table)) ADD COLUMN \(columnDefinition(column));")]
+                + (sequence.map(ownedBy) ?? [])
+                + comment(.column(table, column.name), column.comment, skipNil: true)
+        case .dropColumn(let table, let column):
+            return [Statement("ALTER TABLE \(name(table)) DROP COLUMN \(ident(column));")]
+        case .renameColumn(let table, let from, let to):
+            return [Statement("ALTER TABLE \(name(table)) RENAME COLUMN \(ident(from)) TO \(ident(to));")]
+        case .alterColumn(let change):
+            return alterColumn(change)
+        case .addConstraint(let table, let constraint):
+            return [Statement("ALTER TABLE \(name(table)) ADD \(constraintDefinition(constraint))\(constraint.notValid ? " NOT VALID" : "");")]
+        case .validateConstraint(let table, let constraint):
+            return [Statement("ALTER TABLE \(name(table)) VALIDATE CONSTRAINT \(ident(constraint));")]
+        case .dropConstraint(let table, let constraint):
+            return [Statement("ALTER TABLE \(name(table)) DROP CONSTRAINT \(ident(constraint));")]
+        case .renameConstraint(let table, let from, let to):
+            return [Statement("ALTER TABLE \(name(table)) RENAME CONSTRAINT \(ident(from)) TO \(ident(to));")]
+        case .createIndex(let table, let index, let concurrently):
+            return [createIndex(table, index, concurrently: concurrently)]
+                + comment(.index(table.renamed(index.name)), index.comment, skipNil: true)
+        case .dropIndex(let index, let concurrently):
+            return [Statement("DROP INDEX \(concurrently ? "CONCURRENTLY " : "")\(name(index));", transactional: !concurrently)]
+        case .renameIndex(let index, let to):
+            return [Statement("ALTER INDEX \(name(index)) RENAME TO \(ident(to));")]
+        case .createView(let view):
+            return [Statement("CREATE \(view.materialized ? "MATERIALIZED " : "")VIEW \(name(view.name)) AS\n\(view.body);")]
+                + comment(view.materialized ? .materializedView(view.name) : .view(view.name), view.comment, skipNil: true)
+        case .dropView(let view, let materialized):
+            return [Statement("DROP \(materialized ? "MATERIALIZED " : "")VIEW \(name(view));")]
+        case .comment(let target, let text):
+            return comment(CommentObject(target), text, skipNil: false)
+        case .sql(let raw):
+            let text = raw.forward.trimmingWhitespace()
+            return [Statement(text.hasSuffix(";") ? text : text + ";", transactional: !refusedInTransaction(text))]
+        case .irreversible(let location):
+            return [raise("retort: this downgrade is impossible: the raw SQL at \(location) has no <reverse>")]
+        }
+    }
+
+    /// `DO` block that stops the script with `message`.
+    static func raise(_ message: String) -> Statement {
+        let body = "\nBEGIN\n    RAISE EXCEPTION \(Quoting.literal(message));\nEND\n"
+        let tag = dollarTag(for: body)
+        return Statement("DO \(tag)\(body)\(tag);")
+    }
+
+    /// Raw SQL that must run outside a transaction block (SPEC §2.1), by its first words.
+    static func refusedInTransaction(_ sql: String) -> Bool {
+        let words = sql.split(whereSeparator: { $0.isWhitespace }).prefix(4).map { $0.uppercased() }
+        let text = words.joined(separator: " ")
+        return text.hasPrefix("CREATE INDEX CONCURRENTLY") || text.hasPrefix("CREATE UNIQUE INDEX CONCURRENTLY")
+            || text.hasPrefix("DROP INDEX CONCURRENTLY") || (words.first == "REINDEX" && sql.uppercased().contains("CONCURRENTLY"))
+            || text.hasPrefix("REINDEX DATABASE") || text.hasPrefix("REINDEX SYSTEM") || words.first == "VACUUM"
+            || text.hasPrefix("CREATE DATABASE") || text.hasPrefix("DROP DATABASE") || text.hasPrefix("CREATE TABLESPACE")
+            || text.hasPrefix("ALTER SYSTEM")
+    }
+
+    // MARK: - Pieces
+
+    static func createEnum(_ type: QualifiedName, _ values: [String]) -> Statement {
+        Statement("CREATE TYPE \(name(type)) AS ENUM (\(values.map(Quoting.literal).joined(separator: ", ")));")
+    }
+
+    static func rebuildEnum(_ type: QualifiedName, _ values: [String], _ usages: [EnumUsage]) -> [Statement] {
+        let old = type.renamed(PostgresNaming.clip(Array(type.name.utf8), to: 52) + "_retort_old")
+        var statements = [Statement("ALTER TYPE \(name(type)) RENAME TO \(ident(old.name));"), createEnum(type, values)]
+        for usage in usages {
+            let table = name(usage.table), column = ident(usage.column)
+            for index in usage.dependentIndexes { statements.append(Statement("DROP INDEX \(name(usage.table.renamed(index.name)));")) }
+            for check in usage.dependentChecks { statements.append(Statement("ALTER TABLE \(table) DROP CONSTRAINT \(ident(check.name));")) }
+            if usage.defaultExpression != nil { statements.append(Statement("ALTER TABLE \(table) ALTER COLUMN \(column) DROP DEFAULT;")) }
+            let brackets = String(repeating: "[]", count: usage.arrayDepth)
+            statements.append(Statement("ALTER TABLE \(table) ALTER COLUMN \(column) TYPE \(name(type))\(brackets) USING \(column)::text\(brackets)::\(name(type))\(brackets);"))
+            if let expression = usage.defaultExpression { statements.append(Statement("ALTER TABLE \(table) ALTER COLUMN \(column) SET DEFAULT \(expression);")) }
+            for check in usage.dependentChecks { statements.append(Statement("ALTER TABLE \(table) ADD \(constraintDefinition(check))\(check.notValid ? " NOT VALID" : "");")) }
+            for index in usage.dependentIndexes { statements.append(createIndex(usage.table, index, concurrently: false)) }
+        }
+        statements.append(Statement("DROP TYPE \(name(old));"))
+        return statements
+    }
+
+    static func createSequence(_ sequence: SchemaSequence) -> [Statement] {
+        var sql = "CREATE SEQUENCE \(name(sequence.name))"
+        if let t = sequence.type { sql += " AS \(type(t))" }
+        if let increment = sequence.increment { sql += " INCREMENT BY \(increment)" }
+        if let minValue = sequence.minValue { sql += " MINVALUE \(minValue)" }
+        if let maxValue = sequence.maxValue { sql += " MAXVALUE \(maxValue)" }
+        if let start = sequence.start { sql += " START WITH \(start)" }
+        if let cache = sequence.cache { sql += " CACHE \(cache)" }
+        if sequence.cycle { sql += " CYCLE" }
+        return [Statement(sql + ";")] + comment(.sequence(sequence.name), sequence.comment, skipNil: true)
+    }
+
+    static func ownedBy(_ sequence: SchemaSequence) -> [Statement] {
+        guard let owner = sequence.ownedBy else { return [] }
+        return [Statement("ALTER SEQUENCE \(name(sequence.name)) OWNED BY \(name(owner.table)).\(ident(owner.column));")]
+    }
+
+    static func columnDefinition(_ column: Column) -> String {
+        var sql = "\(ident(column.name)) \(type(column.type))"
+        if let identity = column.identity { sql += " GENERATED \(identity.sql) AS IDENTITY" }
+        if let generated = column.generated { sql += " GENERATED ALWAYS AS (\(generated)) STORED" }
+        if let expression = column.defaultExpression { sql += " DEFAULT \(expression)" }
+        if !column.nullable { sql += " NOT NULL" }
+        return sql
+    }
+
+    static func constraintDefinition(_ constraint: Constraint) -> String {
+        var sql = "CONSTRAINT \(ident(constraint.name)) "
+        switch constraint.kind {
+        case .primaryKey(let columns): sql += "PRIMARY KEY (\(list(columns)))"
+        case .unique(let columns, let nnd): sql += "UNIQUE \(nnd ? "NULLS NOT DISTINCT " : "")(\(list(columns)))"
+        case .check(let expression): sql += "CHECK (\(expression))"
+        case .foreignKey(let fk):
+            sql += "FOREIGN KEY (\(list(fk.columns))) REFERENCES \(name(fk.referencedTable)) (\(list(fk.referencedColumns)))"
+            if fk.match == .full { sql += " MATCH FULL" }
+            if fk.onUpdate != .noAction { sql += " ON UPDATE \(fk.onUpdate.sql)" }
+            if fk.onDelete != .noAction { sql += " ON DELETE \(fk.onDelete.sql)" }
+        }
+        switch constraint.deferrable {
+        case .immediate: sql += " DEFERRABLE"
+        case .deferred: sql += " DEFERRABLE INITIALLY DEFERRED"
+        case nil: break
+        }
+        return sql
+    }
+
+    /// `CREATE TABLE` with columns and the constraints PostgreSQL accepts inline; NOT VALID
+    /// constraints follow as `ALTER TABLE` (inline, PostgreSQL would validate them), then
+    /// indexes and comments.
+    static func createTable(_ table: Table) -> [Statement] {
+        let inline = table.constraints.filter { !$0.notValid }
+        let lines = table.columns.map(columnDefinition) + inline.map(constraintDefinition)
+        var statements = [Statement("CREATE TABLE \(name(table.name)) (\n" + lines.map { "    " + $0 }.joined(separator: ",\n") + "\n);")]
+        for constraint in table.constraints where constraint.notValid {
+            statements.append(Statement("ALTER TABLE \(name(table.name)) ADD \(constraintDefinition(constraint)) NOT VALID;"))
+        }
+        statements += table.indexes.map { createIndex(table.name, $0, concurrently: false) }
+        statements += comment(.table(table.name), table.comment, skipNil: true)
+        for column in table.columns { statements += comment(.column(table.name, column.name), column.comment, skipNil: true) }
+        for index in table.indexes { statements += comment(.index(table.name.renamed(index.name)), index.comment, skipNil: true) }
+        return statements
+    }
+
+    static func createIndex(_ table: QualifiedName, _ index: TableIndex, concurrently: Bool) -> Statement {
+        var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(concurrently ? "CONCURRENTLY " : "")\(ident(index.name)) ON \(name(table))"
+        if let method = index.method { sql += " USING \(method)" }
+        let elements = index.elements.map { element in
+            switch element {
+            case .column(let column): ident(column)
+            case .expression(let text): "(\(text))"
+            }
+        }
+        sql += " (\(elements.joined(separator: ", ")))"
+        if !index.include.isEmpty { sql += " INCLUDE (\(list(index.include)))" }
+        if index.nullsNotDistinct { sql += " NULLS NOT DISTINCT" }
+        if let predicate = index.predicate { sql += " WHERE \(predicate)" }
+        return Statement(sql + ";", transactional: !concurrently)
+    }
+
+    static func alterColumn(_ change: AlterColumn) -> [Statement] {
+        let prefix = "ALTER TABLE \(name(change.table)) ALTER COLUMN \(ident(change.column))"
+        var statements: [Statement] = []
+        // An identity goes first when it is dropped (so the column may become nullable)
+        // and last when it is added (the column must be NOT NULL without a default first).
+        if case .some(.none) = change.identity { statements.append(Statement("\(prefix) DROP IDENTITY;")) }
+        if let t = change.type {
+            statements.append(Statement("\(prefix) TYPE \(type(t))\(change.using.map { " USING \($0)" } ?? "");"))
+        }
+        if let nullable = change.nullable { statements.append(Statement("\(prefix) \(nullable ? "DROP" : "SET") NOT NULL;")) }
+        switch change.defaultExpression {
+        case .some(.some(let expression)): statements.append(Statement("\(prefix) SET DEFAULT \(expression);"))
+        case .some(.none): statements.append(Statement("\(prefix) DROP DEFAULT;"))
+        case .none: break
+        }
+        if case .some(.some(let identity)) = change.identity {
+            statements.append(Statement("\(prefix) ADD GENERATED \(identity.sql) AS IDENTITY;"))
+        }
+        if let text = change.comment {
+            statements += comment(.column(change.table, change.column), text, skipNil: false)
+        }
+        return statements
+    }
+
+    enum CommentObject {
+        case schema(String), table(QualifiedName), column(QualifiedName, String), view(QualifiedName)
+        case materializedView(QualifiedName), index(QualifiedName), type(QualifiedName), sequence(QualifiedName)
+
+        init(_ target: CommentTarget) {
+            switch target {
+            case .schema(let s): self = .schema(s)
+            case .table(let t): self = .table(t)
+            case .column(let t, let c): self = .column(t, c)
+            case .view(let v): self = .view(v)
+            case .index(let i): self = .index(i)
+            case .type(let t): self = .type(t)
+            case .sequence(let s): self = .sequence(s)
+            }
+        }
+
+        var sql: String {
+            switch self {
+            case .schema(let s): "SCHEMA \(ident(s))"
+            case .table(let t): "TABLE \(name(t))"
+            case .column(let t, let c): "COLUMN \(name(t)).\(ident(c))"
+            case .view(let v): "VIEW \(name(v))"
+            case .materializedView(let v): "MATERIALIZED VIEW \(name(v))"
+            case .index(let i): "INDEX \(name(i))"
+            case .type(let t): "TYPE \(name(t))"
+            case .sequence(let s): "SEQUENCE \(name(s))"
+            }
+        }
+    }
+
+    static func comment(_ object: CommentObject, _ text: String?, skipNil: Bool) -> [Statement] {
+        if text == nil && skipNil { return [] }
+        return [Statement("COMMENT ON \(object.sql) IS \(text.map(Quoting.literal) ?? "NULL");")]
+    }
+}

@@ -1,0 +1,39 @@
+/// Quoting exactly as PostgreSQL's `quote_ident` and `quote_literal` do.
+public enum Quoting {
+    /// Bare when the name is `[a-z_][a-z0-9_]*` and not a reserved, type/function-name or
+    /// column-name keyword; otherwise double-quoted with `"` doubled.
+    public static func identifier(_ name: String) -> String {
+        var bare = !name.isEmpty
+        for (i, byte) in name.utf8.enumerated() {
+            let lower = byte >= 97 && byte <= 122
+            let ok = lower || byte == 95 || (i > 0 && byte >= 48 && byte <= 57)
+            if !ok { bare = false; break }
+        }
+        if bare && !quotedKeywords.contains(name) { return name }
+        var quoted = "\""
+        for c in name.unicodeScalars {
+            if c == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(c) }
+        }
+        return quoted + "\""
+    }
+
+    /// `schema.name`, with the default schema left implicit.
+    public static func qualified(_ name: QualifiedName) -> String {
+        name.schema == defaultSchema ? identifier(name.name) : identifier(name.schema) + "." + identifier(name.name)
+    }
+
+    /// `'text'` with `'` doubled; with a backslash, `E'...'` with `\` doubled too, which reads
+    /// the same whatever `standard_conforming_strings` says.
+    public static func literal(_ text: String) -> String {
+        let hasBackslash = text.contains("\\")
+        var quoted = hasBackslash ? "E'" : "'"
+        for c in text.unicodeScalars {
+            switch c {
+            case "'": quoted += "''"
+            case "\\": quoted += "\\\\"
+            default: quoted.unicodeScalars.append(c)
+            }
+        }
+        return quoted + "'"
+    }
+}

@@ -1,0 +1,36 @@
+/// Renders a whole schema state as one CREATE script, dependencies first: schemas,
+/// extensions, enums, free sequences, tables (with their serial sequences), then foreign
+/// keys, views and sequence ownership.
+public enum StateRenderer {
+    public static func statements(for state: SchemaState) -> [Statement] {
+        var schemas: [Statement] = [], extensions: [Statement] = [], enums: [Statement] = []
+        var sequences: [Statement] = [], tables: [Statement] = [], foreignKeys: [Statement] = []
+        var views: [Statement] = [], ownership: [Statement] = []
+        for (_, object) in state.sortedObjects {
+            switch object {
+            case .schema(let info):
+                if info.name != defaultSchema { schemas += PostgresRenderer.render(.createSchema(info)) }
+                else if let comment = info.comment { schemas += PostgresRenderer.render(.comment(.schema(info.name), comment)) }
+            case .extension(let ext):
+                extensions += PostgresRenderer.render(.createExtension(ext))
+            case .enumType(let type):
+                enums += PostgresRenderer.render(.createEnum(type))
+            case .sequence(let sequence):
+                sequences += PostgresRenderer.createSequence(sequence)
+                ownership += PostgresRenderer.ownedBy(sequence)
+            case .table(let table):
+                var local = table
+                local.constraints = table.constraints.filter { $0.foreignKey == nil }
+                tables += PostgresRenderer.createTable(local)
+                for constraint in table.constraints where constraint.foreignKey != nil {
+                    foreignKeys += PostgresRenderer.render(.addConstraint(table.name, constraint))
+                }
+            case .view(let view):
+                views += PostgresRenderer.render(.createView(view))
+            case .index, .constraintOwners:
+                break
+            }
+        }
+        return schemas + extensions + enums + sequences + tables + foreignKeys + views + ownership
+    }
+}

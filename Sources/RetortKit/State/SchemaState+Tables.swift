@@ -1,0 +1,331 @@
+/// Tables, columns, constraints and indexes: the operations that touch a table.
+extension SchemaState {
+    mutating func applyTableOperation(_ operation: Operation, _ context: inout ApplyContext) throws -> AppliedOperation {
+        switch operation {
+        case .createTable(let table, let ownedSequences):
+            let (created, sequences) = try resolveNewTable(table, ownedSequences: ownedSequences, &context)
+            for sequence in sequences { self[.relation(sequence.name)] = .sequence(sequence) }
+            register(created)
+            return done(.createTable(created, ownedSequences: sequences), [.dropTable(created.name)])
+
+        case .dropTable(let name):
+            let table = try requireTable(name, &context)
+            if let (referrer, fk) = foreignKeys(referencing: name).first(where: { $0.0 != name }) {
+                throw context.fail("table \(q(name.description)) is referenced by foreign key \(q(fk.name)) of table \(q(referrer.description))\(fk.origin.addedAt); drop that constraint first")
+            }
+            let owned = sequencesOwned(by: name)
+            for sequence in owned { self[.relation(sequence.name)] = nil }
+            unregister(table)
+            return done(operation, [.createTable(table, ownedSequences: owned)])
+
+        case .renameTable(let name, let newName):
+            var table = try requireTable(name, &context)
+            let target = name.renamed(newName)
+            try context.checkIdentifier(newName)
+            try requireFreeRelation(target, &context)
+            unregister(table)
+            table.name = target
+            for (i, constraint) in table.constraints.enumerated() {
+                if case .foreignKey(var fk) = constraint.kind, fk.referencedTable == name {
+                    fk.referencedTable = target
+                    table.constraints[i].kind = .foreignKey(fk)
+                }
+            }
+            register(table)
+            for (referrer, _) in foreignKeys(referencing: name) where referrer != target {
+                var other = self.table(referrer)!
+                for (i, constraint) in other.constraints.enumerated() {
+                    if case .foreignKey(var fk) = constraint.kind, fk.referencedTable == name {
+                        fk.referencedTable = target
+                        other.constraints[i].kind = .foreignKey(fk)
+                    }
+                }
+                self[.relation(referrer)] = .table(other)
+            }
+            for var sequence in sequencesOwned(by: name) {
+                sequence.ownedBy?.table = target
+                self[.relation(sequence.name)] = .sequence(sequence)
+            }
+            return done(operation, [.renameTable(target, to: name.name)])
+
+        case .addColumn(let name, let column, let ownedSequence):
+            var table = try requireTable(name, &context)
+            var chosen = Set<String>()
+            if let existing = table.column(column.name) {
+                throw context.fail("column \(q(column.name)) already exists on table \(q(name.description))\(existing.origin.addedAt)")
+            }
+            if let ownedSequence {
+                try requireFreeRelation(ownedSequence.name, &context)
+                self[.relation(ownedSequence.name)] = .sequence(ownedSequence)
+            }
+            let (resolved, sequence) = try resolveColumn(column, table: name, chosen: &chosen, &context)
+            if let sequence { self[.relation(sequence.name)] = .sequence(sequence) }
+            table.columns.append(resolved)
+            self[.relation(name)] = .table(table)
+            return done(.addColumn(name, resolved, ownedSequence: ownedSequence ?? sequence), [.dropColumn(name, resolved.name)])
+
+        case .dropColumn(let name, let columnName):
+            var table = try requireTable(name, &context)
+            let at = try requireColumn(table, columnName, &context)
+            if let (referrer, fk) = foreignKeys(referencing: name).first(where: { pair in
+                pair.1.foreignKey!.referencedColumns.contains(columnName) && !(pair.0 == name && pair.1.kind.columns.contains(columnName))
+            }) {
+                throw context.fail("column \(q(columnName)) of table \(q(name.description)) is referenced by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
+            }
+            let column = table.columns[at]
+            let droppedConstraints = table.constraints.filter { $0.involves(columnName) }
+            let droppedIndexes = table.indexes.filter { $0.involves(columnName) }
+            unregister(table)
+            table.columns.remove(at: at)
+            table.constraints.removeAll { $0.involves(columnName) }
+            table.indexes.removeAll { $0.involves(columnName) }
+            register(table)
+            let owned = sequencesOwned(by: name).first { $0.ownedBy?.column == columnName }
+            if let owned { self[.relation(owned.name)] = nil }
+            let inverse: [Operation] = [.addColumn(name, column, ownedSequence: owned)]
+                + droppedConstraints.map { .addConstraint(name, $0) }
+                + droppedIndexes.map { .createIndex(name, $0, concurrently: false) }
+            return done(operation, inverse)
+
+        case .renameColumn(let name, let from, let to):
+            let table = try requireTable(name, &context)
+            _ = try requireColumn(table, from, &context)
+            try context.checkIdentifier(to)
+            if let existing = table.column(to) {
+                throw context.fail("column \(q(to)) already exists on table \(q(name.description))\(existing.origin.addedAt)")
+            }
+            self[.relation(name)] = .table(table.renamingColumn(from, to: to))
+            for (referrer, _) in foreignKeys(referencing: name) where referrer != name {
+                self[.relation(referrer)] = .table(self.table(referrer)!.renamingReferencedColumn(of: name, from, to: to))
+            }
+            for var sequence in sequencesOwned(by: name) where sequence.ownedBy?.column == from {
+                sequence.ownedBy?.column = to
+                self[.relation(sequence.name)] = .sequence(sequence)
+            }
+            return done(operation, [.renameColumn(name, from: to, to: from)])
+
+        case .alterColumn(let change):
+            return try alterColumn(change, &context)
+
+        case .addConstraint(let name, let constraint):
+            var table = try requireTable(name, &context)
+            var chosen = Set<String>()
+            let resolved = try resolveConstraint(constraint, in: table, chosen: &chosen, &context)
+            var inverse: [Operation] = [.dropConstraint(name, resolved.name)]
+            if case .primaryKey(let columns) = resolved.kind {
+                for column in columns {
+                    let at = table.columnIndex(column)!
+                    if table.columns[at].nullable {
+                        table.columns[at].nullable = false
+                        var restore = AlterColumn(table: name, column: column)
+                        restore.nullable = true
+                        inverse.append(.alterColumn(restore))
+                    }
+                }
+            }
+            table.constraints.append(resolved)
+            self[.relation(name)] = .table(table)
+            registerConstraintName(resolved, of: name)
+            return done(.addConstraint(name, resolved), inverse)
+
+        case .validateConstraint(let name, let constraintName):
+            var table = try requireTable(name, &context)
+            let at = try requireConstraint(table, constraintName, &context)
+            let old = table.constraints[at]
+            switch old.kind {
+            case .check, .foreignKey: break
+            case .primaryKey, .unique:
+                throw context.fail("constraint \(q(constraintName)) is a \(old.kind.nameLabel == "pkey" ? "primary key" : "unique constraint"); only check and foreign-key constraints can be validated")
+            }
+            guard old.notValid else { return done(operation, []) }
+            table.constraints[at].notValid = false
+            self[.relation(name)] = .table(table)
+            // PostgreSQL cannot mark a constraint NOT VALID again: drop it and add it back.
+            return done(operation, [.dropConstraint(name, constraintName), .addConstraint(name, old)])
+
+        case .dropConstraint(let name, let constraintName):
+            var table = try requireTable(name, &context)
+            let at = try requireConstraint(table, constraintName, &context)
+            let old = table.constraints[at]
+            if old.kind.ownsIndex, let (referrer, fk) = foreignKeys(referencing: name).first(where: {
+                Set($0.1.foreignKey!.referencedColumns) == Set(old.kind.columns)
+            }), uniqueKeys(of: table).filter({ Set($0) == Set(old.kind.columns) }).count == 1 {
+                throw context.fail("constraint \(q(constraintName)) is needed by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
+            }
+            unregisterConstraintName(old, of: name)
+            table.constraints.remove(at: at)
+            self[.relation(name)] = .table(table)
+            return done(operation, [.addConstraint(name, old)])
+
+        case .renameConstraint(let name, let from, let to):
+            var table = try requireTable(name, &context)
+            let at = try requireConstraint(table, from, &context)
+            try context.checkIdentifier(to)
+            if table.constraintIndex(to) != nil {
+                throw context.fail("table \(q(name.description)) already has a constraint named \(q(to))")
+            }
+            let old = table.constraints[at]
+            if old.kind.ownsIndex { try requireFreeRelation(name.renamed(to), &context) }
+            unregisterConstraintName(old, of: name)
+            table.constraints[at].name = to
+            registerConstraintName(table.constraints[at], of: name)
+            self[.relation(name)] = .table(table)
+            return done(operation, [.renameConstraint(name, from: to, to: from)])
+
+        case .createIndex(let name, let index, let concurrently):
+            var table = try requireTable(name, &context)
+            var chosen = Set<String>()
+            let resolved = try resolveIndex(index, in: table, chosen: &chosen, &context)
+            table.indexes.append(resolved)
+            self[.relation(name)] = .table(table)
+            self[.relation(name.renamed(resolved.name))] = .index(table: name)
+            return done(.createIndex(name, resolved, concurrently: concurrently), [.dropIndex(name.renamed(resolved.name), concurrently: concurrently)])
+
+        case .dropIndex(let indexName, let concurrently):
+            let (owner, at) = try requireIndex(indexName, &context)
+            var table = table(owner)!
+            let old = table.indexes.remove(at: at)
+            self[.relation(owner)] = .table(table)
+            self[.relation(indexName)] = nil
+            return done(operation, [.createIndex(owner, old, concurrently: concurrently)])
+
+        case .renameIndex(let indexName, let newName):
+            let (owner, at) = try requireIndex(indexName, &context)
+            try context.checkIdentifier(newName)
+            let target = indexName.renamed(newName)
+            try requireFreeRelation(target, &context)
+            var table = table(owner)!
+            table.indexes[at].name = newName
+            self[.relation(owner)] = .table(table)
+            self[.relation(indexName)] = nil
+            self[.relation(target)] = .index(table: owner)
+            return done(operation, [.renameIndex(target, to: indexName.name)])
+
+        default:
+            preconditionFailure("not a table operation: \(operation.elementName)")
+        }
+    }
+
+    // MARK: - Lookups with errors
+
+    func requireTable(_ name: QualifiedName, _ context: inout ApplyContext) throws -> Table {
+        guard let table = table(name) else {
+            if let other = self[.relation(name)] {
+                throw context.fail("\(q(name.description)) is a \(other.kindName), not a table")
+            }
+            throw context.fail("table \(q(name.description)) does not exist\(didYouMeanRelation(name))")
+        }
+        return table
+    }
+
+    func requireColumn(_ table: Table, _ column: String, _ context: inout ApplyContext) throws -> Int {
+        guard let at = table.columnIndex(column) else {
+            throw context.fail("table \(q(table.name.description)) has no column \(q(column))\(didYouMean(column, among: table.columns.map(\.name)))")
+        }
+        return at
+    }
+
+    func requireConstraint(_ table: Table, _ name: String, _ context: inout ApplyContext) throws -> Int {
+        guard let at = table.constraintIndex(name) else {
+            throw context.fail("table \(q(table.name.description)) has no constraint \(q(name))\(didYouMean(name, among: table.constraints.map(\.name)))")
+        }
+        return at
+    }
+
+    /// A regular index (not one backing a constraint): its table and position.
+    func requireIndex(_ name: QualifiedName, _ context: inout ApplyContext) throws -> (QualifiedName, Int) {
+        guard case .index(let owner) = self[.relation(name)], let table = table(owner) else {
+            throw context.fail("index \(q(name.description)) does not exist\(didYouMeanRelation(name))")
+        }
+        guard let at = table.indexIndex(name.name) else {
+            throw context.fail("index \(q(name.description)) backs constraint \(q(name.name)) of table \(q(owner.description)); use drop-constraint or rename-constraint")
+        }
+        return (owner, at)
+    }
+
+    /// Foreign keys in any table that reference `table` (a scan; only for rare operations).
+    func foreignKeys(referencing table: QualifiedName) -> [(QualifiedName, Constraint)] {
+        tables.flatMap { t in
+            t.constraints.compactMap { c in c.foreignKey?.referencedTable == table ? (t.name, c) : nil }
+        }
+    }
+
+    func sequencesOwned(by table: QualifiedName) -> [SchemaSequence] {
+        objects.values.compactMap { value in
+            if case .sequence(let s) = value, s.ownedBy?.table == table { s } else { nil }
+        }.sorted { $0.name < $1.name }
+    }
+
+    /// Column sets of the table's primary key, unique constraints and plain unique indexes.
+    func uniqueKeys(of table: Table) -> [[String]] {
+        table.constraints.compactMap { $0.kind.ownsIndex ? $0.kind.columns : nil }
+            + table.indexes.filter { $0.unique && $0.predicate == nil && $0.elements.allSatisfy { if case .column = $0 { true } else { false } } }.map(\.columnNames)
+    }
+
+    // MARK: - Registration of a table's names
+
+    mutating func register(_ table: Table) {
+        self[.relation(table.name)] = .table(table)
+        for index in table.indexes { self[.relation(table.name.renamed(index.name))] = .index(table: table.name) }
+        for constraint in table.constraints { registerConstraintName(constraint, of: table.name) }
+    }
+
+    mutating func unregister(_ table: Table) {
+        self[.relation(table.name)] = nil
+        for index in table.indexes { self[.relation(table.name.renamed(index.name))] = nil }
+        for constraint in table.constraints { unregisterConstraintName(constraint, of: table.name) }
+    }
+
+    mutating func registerConstraintName(_ constraint: Constraint, of table: QualifiedName) {
+        let key = ObjectKey.constraint(table.renamed(constraint.name))
+        var owners: [QualifiedName] = []
+        if case .constraintOwners(let existing) = self[key] { owners = existing }
+        owners.append(table)
+        self[key] = .constraintOwners(owners.sorted())
+        if constraint.kind.ownsIndex { self[.relation(table.renamed(constraint.name))] = .index(table: table) }
+    }
+
+    mutating func unregisterConstraintName(_ constraint: Constraint, of table: QualifiedName) {
+        let key = ObjectKey.constraint(table.renamed(constraint.name))
+        if case .constraintOwners(var owners) = self[key], let at = owners.firstIndex(of: table) {
+            owners.remove(at: at)
+            self[key] = owners.isEmpty ? nil : .constraintOwners(owners)
+        }
+        if constraint.kind.ownsIndex { self[.relation(table.renamed(constraint.name))] = nil }
+    }
+}
+
+extension Constraint {
+    var foreignKey: ForeignKey? {
+        if case .foreignKey(let fk) = kind { return fk }
+        return nil
+    }
+
+    /// Whether dropping `column` drops this constraint too, as PostgreSQL does.
+    func involves(_ column: String) -> Bool {
+        if case .check(let expression) = kind {
+            return ExpressionLexer.referencedNames(expression).contains(column)
+        }
+        return kind.columns.contains(column)
+    }
+}
+
+extension TableIndex {
+    /// Whether an expression or the predicate of this index names `column`.
+    func involvesThroughExpression(_ column: String) -> Bool {
+        elements.contains { if case .expression(let text) = $0 { ExpressionLexer.referencedNames(text).contains(column) } else { false } }
+            || (predicate.map { ExpressionLexer.referencedNames($0).contains(column) } ?? false)
+    }
+
+    func involves(_ column: String) -> Bool {
+        for element in elements {
+            switch element {
+            case .column(let name): if name == column { return true }
+            case .expression(let text): if ExpressionLexer.referencedNames(text).contains(column) { return true }
+            }
+        }
+        if include.contains(column) { return true }
+        if let predicate, ExpressionLexer.referencedNames(predicate).contains(column) { return true }
+        return false
+    }
+}

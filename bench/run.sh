@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Retort benchmark (SPEC §7), run by `make bench`. A benchmark, not a test: it reports
+# numbers and the §7 targets, and fails only when Retort itself fails on a history.
+#
+# For each history size (1,000 and 10,000 revisions by default) it generates a synthetic
+# linear history (bench/generate.py), then times, on that same history:
+#   retort --project DIR sql                          (compile, lint, write DIR/out;
+#                                                      DIR/out is removed before each run)
+#   retort --project DIR upgrade base:head --sql      (stdout to /dev/null)
+#   retort --project DIR downgrade head:base --sql    (stdout to /dev/null)
+# and, when Alembic can be installed from PyPI into a throwaway venv, the Alembic twin of
+# the history (bench/alembic_history.py): alembic upgrade base:head --sql and
+# alembic downgrade head:base --sql, offline, no database.
+# Each command runs BENCH_RUNS times; the first run is a warm-up and is discarded; the
+# table shows the median wall time and the peak RSS (bench/measure.py), the large/small
+# ratio (linear cost gives ~10) and the Retort/Alembic ratios measured in this one run.
+#
+# Knobs (environment):
+#   BENCH_SIZES="1000 10000"  history sizes          BENCH_SEED=20240601   generator seed
+#   BENCH_RUNS=5              runs per Retort command (first discarded)
+#   BENCH_ALEMBIC_RUNS=3      runs per Alembic command (first discarded; its downgrade is
+#                             quadratic: about a minute per run at 10,000 revisions)
+#   BENCH_SKIP_ALEMBIC=1      skip Alembic           ALEMBIC=/path/to/alembic  use that one
+#   RETORT_BIN=/path/retort   skip the build and time that binary
+#   PYTHON=python3            interpreter for the generators
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+PY=${PYTHON:-python3}
+SIZES=${BENCH_SIZES:-1000 10000}
+RUNS=${BENCH_RUNS:-5}
+ALEMBIC_RUNS=${BENCH_ALEMBIC_RUNS:-3}
+SEED=${BENCH_SEED:-20240601}
+
+command -v "$PY" >/dev/null 2>&1 || { echo "bench: $PY not found (the generators need Python 3)" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/retort-bench.XXXXXX)
+cleanup() { rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '%s\n' "$*" >&2; }
+
+# --- Retort, release build -------------------------------------------------------------
+if [ -n "${RETORT_BIN:-}" ]; then
+  bin=$RETORT_BIN
+else
+  say "bench: swift build -c release"
+  (cd "$root" && swift build -c release)
+  bin="$root/.build/release/retort"
+fi
+[ -x "$bin" ] || { say "bench: no retort binary at $bin"; exit 2; }
+
+# --- Alembic, optional, in a throwaway venv ----------------------------------------------
+alembic=""
+if [ "${BENCH_SKIP_ALEMBIC:-0}" = 1 ]; then
+  say "bench: Alembic skipped (BENCH_SKIP_ALEMBIC=1)"
+elif [ -n "${ALEMBIC:-}" ]; then
+  alembic=$ALEMBIC
+else
+  say "bench: installing Alembic from PyPI into a throwaway venv"
+  if "$PY" -m venv "$work/venv" >"$work/venv.log" 2>&1 &&
+     "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        --timeout 30 --retries 1 alembic >>"$work/venv.log" 2>&1; then
+    alembic="$work/venv/bin/alembic"
+  else
+    say "bench: Alembic could not be installed (no PyPI here?); continuing without it:"
+    tail -n 3 "$work/venv.log" | sed 's/^/bench:   /' >&2 || true
+  fi
+fi
+if [ -n "$alembic" ]; then
+  if ! alembic_version=$("$alembic" --version 2>&1); then
+    say "bench: $alembic does not run; continuing without Alembic"
+    alembic=""
+  fi
+fi
+
+# --- measurements ------------------------------------------------------------------------
+results="$work/results.tsv"
+: >"$results"
+retort_failed=0
+
+# measure TOOL LABEL N RUNS [--clean DIR] CMD... -> appends a result line to $results;
+# never fails the script.
+measure() {
+  local tool=$1 label=$2 n=$3 runs=$4; shift 4
+  local out clean=()
+  if [ "${1:-}" = --clean ]; then clean=(--clean "$2"); shift 2; fi
+  say "bench: N=$n  $tool $label"
+  if out=$("$PY" "$here/measure.py" run --runs "$runs" --warmup 1 "${clean[@]}" -- "$@"); then
+    printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$label" "$n" "${out% *}" "${out#* }" >>"$results"
+  else
+    printf '%s\t%s\t%s\tFAIL\t\n' "$tool" "$label" "$n" >>"$results"
+    [ "$tool" = retort ] && retort_failed=1
+  fi
+  return 0
+}
+
+for n in $SIZES; do
+  dir="$work/n$n"
+  t0=$(date +%s.%N)
+  "$PY" "$here/generate.py" "$n" "$dir/retort" --seed "$SEED"
+  t1=$(date +%s.%N)
+  say "bench: generated $n revisions in $(awk "BEGIN{printf \"%.2f\", $t1-$t0}") s"
+
+  measure retort "sql" "$n" "$RUNS" --clean "$dir/retort/out" "$bin" --project "$dir/retort" sql
+  if [ ! -d "$dir/retort/out" ]; then
+    say "bench: note: 'retort sql' did not create $dir/retort/out"
+  fi
+  measure retort "upgrade base:head --sql" "$n" "$RUNS" \
+    "$bin" --project "$dir/retort" upgrade base:head --sql
+  measure retort "downgrade head:base --sql" "$n" "$RUNS" \
+    "$bin" --project "$dir/retort" downgrade head:base --sql
+
+  if [ -n "$alembic" ]; then
+    "$PY" "$here/alembic_history.py" "$n" "$dir/alembic" --seed "$SEED"
+    measure alembic "upgrade base:head --sql" "$n" "$ALEMBIC_RUNS" \
+      "$alembic" -c "$dir/alembic/alembic.ini" upgrade base:head --sql
+    measure alembic "downgrade head:base --sql" "$n" "$ALEMBIC_RUNS" \
+      "$alembic" -c "$dir/alembic/alembic.ini" downgrade head:base --sql
+  fi
+  rm -rf "$dir"
+done
+
+echo
+echo "Retort benchmark: $(nproc 2>/dev/null || echo '?') cores, $("$bin" --version 2>/dev/null || echo 'retort')${alembic:+, $alembic_version}"
+"$PY" "$here/measure.py" report "$results" --runs "$RUNS" --alembic-runs "$ALEMBIC_RUNS" --seed "$SEED"
+[ -n "$alembic" ] || echo "(Alembic not measured: it could not be installed or was skipped.)"
+
+if [ "$retort_failed" = 1 ]; then
+  say "bench: retort failed on a generated history (see the messages above)"
+  exit 1
+fi
