@@ -7,6 +7,8 @@ import CLibXML2
 public enum XMLReader {
     /// Input files larger than this are refused before parsing.
     public static let maximumFileSize = 8 << 20
+    /// Deeper nesting is refused; Retort's formats need fewer than ten levels.
+    public static let maximumDepth = 256
 
     /// Parses `bytes` read from the file shown as `displayPath` in diagnostics.
     public static func parse(_ bytes: [UInt8], displayPath: String) throws -> XMLNode {
@@ -166,6 +168,11 @@ private final class TreeBuilder {
                _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         guard failure == nil, let localname else { return }
         let location = startTagLocation()
+        if stack.count >= XMLReader.maximumDepth {
+            failure = Diagnostic("xml-too-deep", at: location, "elements are nested more than \(XMLReader.maximumDepth) deep")
+            if let context { xmlStopParser(context) }
+            return
+        }
         if uri != nil {
             failure = Diagnostic("xml-namespace", at: location, "XML namespaces are not supported")
             if let context { xmlStopParser(context) }
