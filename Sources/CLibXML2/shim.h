@@ -1,6 +1,12 @@
 #ifndef RETORT_CLIBXML2_SHIM_H
 #define RETORT_CLIBXML2_SHIM_H
 
+/* libxml2's headers pull in the system ICU when it was built with ICU; those clash with
+ * the ICU copy inside Foundation. Retort never touches the encoding handler structs that
+ * the flag changes, so the headers are read without it. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
+
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
