@@ -19,6 +19,7 @@ public enum StateDiff {
         var result: [StateDifference] = []
         let keys = Set(models.objects.keys).union(history.objects.keys).filter {
             if case .constraint = $0 { return false }
+            if case .dependents = $0 { return false }
             if case .index = models[$0] ?? history[$0] { return false }
             return true
         }

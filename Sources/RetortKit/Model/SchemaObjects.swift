@@ -125,7 +125,8 @@ public struct Table: Hashable, Sendable {
     /// Content equality that ignores declaration order: PostgreSQL cannot put a re-added
     /// column back at its old position, so order is not part of a table's identity.
     func sameContent(as other: Table) -> Bool {
-        name == other.name && comment == other.comment
+        if self == other { return true }
+        return name == other.name && comment == other.comment
             && columns.sorted { $0.name < $1.name } == other.columns.sorted { $0.name < $1.name }
             && constraints.sorted { $0.name < $1.name } == other.constraints.sorted { $0.name < $1.name }
             && indexes.sorted { $0.name < $1.name } == other.indexes.sorted { $0.name < $1.name }

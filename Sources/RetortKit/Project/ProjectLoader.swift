@@ -27,7 +27,7 @@ public enum ProjectLoader {
     /// Reads `retort.xml`, the model files and `revisions/*.xml` of the project at
     /// `directory`. Files are read in name order, so the result does not depend on the
     /// order the file system lists them in; `shuffle` exists to let tests prove that.
-    public static func load(_ directory: URL, shuffle: ((inout [URL]) -> Void)? = nil) throws -> Project {
+    public static func load(_ directory: URL, shuffle: ((inout [String]) -> Void)? = nil) throws -> Project {
         let directory = directory.standardizedFileURL
         let base = directory.deletingLastPathComponent()
         let fm = FileManager.default
@@ -35,44 +35,46 @@ public enum ProjectLoader {
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw Diagnostic("no-project", at: nil, "project folder '\(relativePath(of: directory.path, to: fm.currentDirectoryPath))' does not exist (use --project DIR or RETORT_PROJECT)")
         }
-        func xmlFiles(in folder: URL) throws -> [URL] {
+        func xmlFiles(in folder: URL) throws -> [(url: URL, name: String)] {
             guard fm.fileExists(atPath: folder.path) else { return [] }
-            var files = try fm.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-                .filter { $0.pathExtension == "xml" && !$0.lastPathComponent.hasPrefix(".") }
-            shuffle?(&files)
-            files.sort { $0.lastPathComponent.utf8.lexicographicallyPrecedes($1.lastPathComponent.utf8) }
-            return files
+            var names = try fm.contentsOfDirectory(atPath: folder.path)
+                .filter { $0.hasSuffix(".xml") && !$0.hasPrefix(".") }
+            shuffle?(&names)
+            names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            return names.map { (folder.appendingPathComponent($0), $0) }
         }
+        let projectDisplay = relativePath(of: directory.path, to: base.path)
         var inputs: [(String, String)] = []
-        func read(_ url: URL) throws -> (XMLNode, String, String) {
-            let display = relativePath(of: url.path, to: base.path)
-            let attributes = try? fm.attributesOfItem(atPath: url.path)
-            if let size = attributes?[.size] as? Int, size > XMLReader.maximumFileSize {
-                throw Diagnostic("xml-too-large", at: SourceLocation(file: display, line: 1, column: 1), "file is larger than \(XMLReader.maximumFileSize) bytes")
+        func read(_ url: URL, display: String) throws -> (XMLNode, String) {
+            let start = SourceLocation(file: display, line: 1, column: 1)
+            guard let handle = FileHandle(forReadingAtPath: url.path) else {
+                throw Diagnostic("unreadable", at: start, "cannot read file")
             }
-            guard let data = fm.contents(atPath: url.path) else {
-                throw Diagnostic("unreadable", at: SourceLocation(file: display, line: 1, column: 1), "cannot read file")
+            defer { try? handle.close() }
+            let data = (try? handle.read(upToCount: XMLReader.maximumFileSize + 1)) ?? Data()
+            if data.count > XMLReader.maximumFileSize {
+                throw Diagnostic("xml-too-large", at: start, "file is larger than \(XMLReader.maximumFileSize) bytes")
             }
             let bytes = [UInt8](data)
             let hash = SHA256.hash(data: bytes).hexString
             inputs.append((display, hash))
-            return (try XMLReader.parse(bytes, displayPath: display), display, hash)
+            return (try XMLReader.parse(bytes, displayPath: display), hash)
         }
 
         var settings = ProjectSettings()
         let settingsURL = directory.appendingPathComponent("retort.xml")
         if fm.fileExists(atPath: settingsURL.path) {
-            settings = try DeclarationDecoder().settings(try read(settingsURL).0)
+            settings = try DeclarationDecoder().settings(try read(settingsURL, display: projectDisplay + "/retort.xml").0)
         }
         var models = ModelDeclarations()
-        for url in try xmlFiles(in: directory) where url.lastPathComponent != "retort.xml" {
-            models.merge(try DeclarationDecoder().model(try read(url).0))
+        for (url, name) in try xmlFiles(in: directory) where name != "retort.xml" {
+            models.merge(try DeclarationDecoder().model(try read(url, display: projectDisplay + "/" + name).0))
         }
         var revisions: [Revision] = []
         var seen: [String: SourceLocation] = [:]
-        for url in try xmlFiles(in: directory.appendingPathComponent("revisions")) {
-            let (root, _, hash) = try read(url)
-            let revision = try DeclarationDecoder().revision(root, stem: url.deletingPathExtension().lastPathComponent, hash: hash)
+        for (url, name) in try xmlFiles(in: directory.appendingPathComponent("revisions")) {
+            let (root, hash) = try read(url, display: projectDisplay + "/revisions/" + name)
+            let revision = try DeclarationDecoder().revision(root, stem: String(name.dropLast(4)), hash: hash)
             if let first = seen[revision.id] {
                 throw Diagnostic("duplicate-revision", at: revision.location, "revision id \(revision.id) is already used at \(first)")
             }

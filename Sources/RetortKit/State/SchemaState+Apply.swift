@@ -110,7 +110,7 @@ extension SchemaState {
             try requireFreeRelation(sequence.name, &context)
             if let type = sequence.type { sequence.type = try resolveType(type, &context) }
             sequence.origin = Origin(location)
-            self[.relation(sequence.name)] = .sequence(sequence)
+            putSequence(sequence)
             return done(.createSequence(sequence), [.dropSequence(sequence.name)])
 
         case .dropSequence(let name):
@@ -120,7 +120,7 @@ extension SchemaState {
             if let owner = sequence.ownedBy {
                 throw context.fail("sequence \(q(name.description)) belongs to column \(q(owner.column)) of table \(q(owner.table.description)); drop or alter the column instead")
             }
-            self[.relation(name)] = nil
+            removeSequence(sequence)
             return done(operation, [.createSequence(sequence)])
 
         case .createView(var view):
@@ -302,7 +302,7 @@ extension ObjectKey {
     var schemaName: String? {
         switch self {
         case .schema, .extension: nil
-        case .type(let q), .relation(let q), .constraint(let q): q.schema
+        case .type(let q), .relation(let q), .constraint(let q), .dependents(let q): q.schema
         }
     }
 }

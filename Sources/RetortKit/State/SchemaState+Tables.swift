@@ -4,7 +4,7 @@ extension SchemaState {
         switch operation {
         case .createTable(let table, let ownedSequences):
             let (created, sequences) = try resolveNewTable(table, ownedSequences: ownedSequences, &context)
-            for sequence in sequences { self[.relation(sequence.name)] = .sequence(sequence) }
+            for sequence in sequences { putSequence(sequence) }
             register(created)
             return done(.createTable(created, ownedSequences: sequences), [.dropTable(created.name)])
 
@@ -14,7 +14,7 @@ extension SchemaState {
                 throw context.fail("table \(q(name.description)) is referenced by foreign key \(q(fk.name)) of table \(q(referrer.description))\(fk.origin.addedAt); drop that constraint first")
             }
             let owned = sequencesOwned(by: name)
-            for sequence in owned { self[.relation(sequence.name)] = nil }
+            for sequence in owned { removeSequence(sequence) }
             unregister(table)
             return done(operation, [.createTable(table, ownedSequences: owned)])
 
@@ -24,6 +24,9 @@ extension SchemaState {
             try context.checkIdentifier(newName)
             try requireFreeRelation(target, &context)
             unregister(table)
+            let moved = dependents(of: name)
+            self[.dependents(name)] = nil
+            if !moved.isEmpty { self[.dependents(target)] = .dependents(moved) }
             table.name = target
             for (i, constraint) in table.constraints.enumerated() {
                 if case .foreignKey(var fk) = constraint.kind, fk.referencedTable == name {
@@ -32,7 +35,7 @@ extension SchemaState {
                 }
             }
             register(table)
-            for (referrer, _) in foreignKeys(referencing: name) where referrer != target {
+            for referrer in Set(moved.referrers) where referrer != name {
                 var other = self.table(referrer)!
                 for (i, constraint) in other.constraints.enumerated() {
                     if case .foreignKey(var fk) = constraint.kind, fk.referencedTable == name {
@@ -42,7 +45,7 @@ extension SchemaState {
                 }
                 self[.relation(referrer)] = .table(other)
             }
-            for var sequence in sequencesOwned(by: name) {
+            for var sequence in moved.sequences.compactMap(sequence) {
                 sequence.ownedBy?.table = target
                 self[.relation(sequence.name)] = .sequence(sequence)
             }
@@ -56,12 +59,12 @@ extension SchemaState {
             }
             if let ownedSequence {
                 try requireFreeRelation(ownedSequence.name, &context)
-                self[.relation(ownedSequence.name)] = .sequence(ownedSequence)
+                putSequence(ownedSequence)
             }
             let (resolved, sequence) = try resolveColumn(column, table: name, chosen: &chosen, &context)
-            if let sequence { self[.relation(sequence.name)] = .sequence(sequence) }
             table.columns.append(resolved)
             self[.relation(name)] = .table(table)
+            if let sequence { putSequence(sequence) }
             return done(.addColumn(name, resolved, ownedSequence: ownedSequence ?? sequence), [.dropColumn(name, resolved.name)])
 
         case .dropColumn(let name, let columnName):
@@ -81,7 +84,7 @@ extension SchemaState {
             table.indexes.removeAll { $0.involves(columnName) }
             register(table)
             let owned = sequencesOwned(by: name).first { $0.ownedBy?.column == columnName }
-            if let owned { self[.relation(owned.name)] = nil }
+            if let owned { removeSequence(owned) }
             let inverse: [Operation] = [.addColumn(name, column, ownedSequence: owned)]
                 + droppedConstraints.map { .addConstraint(name, $0) }
                 + droppedIndexes.map { .createIndex(name, $0, concurrently: false) }
@@ -243,17 +246,44 @@ extension SchemaState {
         return (owner, at)
     }
 
-    /// Foreign keys in any table that reference `table` (a scan; only for rare operations).
+    /// Foreign keys in any table that reference `table`, by referring table.
     func foreignKeys(referencing table: QualifiedName) -> [(QualifiedName, Constraint)] {
-        tables.flatMap { t in
-            t.constraints.compactMap { c in c.foreignKey?.referencedTable == table ? (t.name, c) : nil }
+        var seen = Set<QualifiedName>()
+        return dependents(of: table).referrers.filter { seen.insert($0).inserted }.flatMap { name in
+            (self.table(name)?.constraints ?? []).compactMap { c in c.foreignKey?.referencedTable == table ? (name, c) : nil }
         }
     }
 
     func sequencesOwned(by table: QualifiedName) -> [SchemaSequence] {
-        objects.values.compactMap { value in
-            if case .sequence(let s) = value, s.ownedBy?.table == table { s } else { nil }
-        }.sorted { $0.name < $1.name }
+        dependents(of: table).sequences.compactMap(sequence)
+    }
+
+    func dependents(of table: QualifiedName) -> Dependents {
+        if case .dependents(let d) = self[.dependents(table)] { return d }
+        return Dependents()
+    }
+
+    mutating func updateDependents(of table: QualifiedName, _ change: (inout Dependents) -> Void) {
+        var d = dependents(of: table)
+        change(&d)
+        self[.dependents(table)] = d.isEmpty ? nil : .dependents(d)
+    }
+
+    /// Stores a sequence, recording it with the table that owns it.
+    mutating func putSequence(_ sequence: SchemaSequence) {
+        self[.relation(sequence.name)] = .sequence(sequence)
+        if let owner = sequence.ownedBy?.table {
+            updateDependents(of: owner) { d in
+                if !d.sequences.contains(sequence.name) { d.sequences.append(sequence.name); d.sequences.sort() }
+            }
+        }
+    }
+
+    mutating func removeSequence(_ sequence: SchemaSequence) {
+        self[.relation(sequence.name)] = nil
+        if let owner = sequence.ownedBy?.table {
+            updateDependents(of: owner) { d in d.sequences.removeAll { $0 == sequence.name } }
+        }
     }
 
     /// Column sets of the table's primary key, unique constraints and plain unique indexes.
@@ -283,6 +313,12 @@ extension SchemaState {
         owners.append(table)
         self[key] = .constraintOwners(owners.sorted())
         if constraint.kind.ownsIndex { self[.relation(table.renamed(constraint.name))] = .index(table: table) }
+        if let fk = constraint.foreignKey {
+            updateDependents(of: fk.referencedTable) { d in
+                d.referrers.append(table)
+                d.referrers.sort()
+            }
+        }
     }
 
     mutating func unregisterConstraintName(_ constraint: Constraint, of table: QualifiedName) {
@@ -292,6 +328,11 @@ extension SchemaState {
             self[key] = owners.isEmpty ? nil : .constraintOwners(owners)
         }
         if constraint.kind.ownsIndex { self[.relation(table.renamed(constraint.name))] = nil }
+        if let fk = constraint.foreignKey {
+            updateDependents(of: fk.referencedTable) { d in
+                if let at = d.referrers.firstIndex(of: table) { d.referrers.remove(at: at) }
+            }
+        }
     }
 }
 

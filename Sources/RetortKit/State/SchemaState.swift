@@ -7,6 +7,9 @@ public enum ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     case type(QualifiedName)
     case relation(QualifiedName)
     case constraint(QualifiedName)
+    /// What depends on a table: the tables whose foreign keys reference it and the
+    /// sequences it owns — an index kept so no operation has to scan the schema.
+    case dependents(QualifiedName)
 
     private var sortKey: (Int, String, String) {
         switch self {
@@ -15,6 +18,7 @@ public enum ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
         case .type(let q): (2, q.schema, q.name)
         case .relation(let q): (3, q.schema, q.name)
         case .constraint(let q): (4, q.schema, q.name)
+        case .dependents(let q): (5, q.schema, q.name)
         }
     }
 
@@ -27,6 +31,7 @@ public enum ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
         case .type(let q): "type \(q)"
         case .relation(let q): "relation \(q)"
         case .constraint(let q): "constraint name \(q)"
+        case .dependents(let q): "dependents of \(q)"
         }
     }
 }
@@ -43,6 +48,7 @@ public enum SchemaObject: Hashable, Sendable {
     case index(table: QualifiedName)
     /// Tables holding a constraint of this name (sorted; names are unique per table only).
     case constraintOwners([QualifiedName])
+    case dependents(Dependents)
 
     /// Content equality, ignoring column order (see `Table.sameContent`).
     func sameContent(as other: SchemaObject) -> Bool {
@@ -60,6 +66,7 @@ public enum SchemaObject: Hashable, Sendable {
         case .sequence: "sequence"
         case .index: "index"
         case .constraintOwners: "constraint"
+        case .dependents: "dependents"
         }
     }
 
@@ -71,9 +78,17 @@ public enum SchemaObject: Hashable, Sendable {
         case .table(let o): o.origin
         case .view(let o): o.origin
         case .sequence(let o): o.origin
-        case .index, .constraintOwners: Origin(nil)
+        case .index, .constraintOwners, .dependents: Origin(nil)
         }
     }
+}
+
+/// Tables whose foreign keys reference a table (once per foreign key) and the sequences
+/// it owns, both sorted.
+public struct Dependents: Hashable, Sendable {
+    public var referrers: [QualifiedName] = []
+    public var sequences: [QualifiedName] = []
+    var isEmpty: Bool { referrers.isEmpty && sequences.isEmpty }
 }
 
 /// The schema at one point of the history: every object by its key.
