@@ -3,7 +3,7 @@ SWIFT   ?= swift
 RETORT  := .build/debug/retort
 PROJECT ?= models
 
-.PHONY: all build sql check test bench clean
+.PHONY: all build sql check lint docs test bench clean
 
 all: sql
 
@@ -17,9 +17,15 @@ check: build
 	$(RETORT) --project $(PROJECT) sql --check
 	$(RETORT) --project $(PROJECT) check
 
+lint: build
+	$(RETORT) --project $(PROJECT) lint
+
+docs: build
+	$(RETORT) explain --markdown > docs/lint-rules.md
+
 test: build
 	$(SWIFT) test
-	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory check lint
 
 bench:
 	bash bench/run.sh

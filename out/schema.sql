@@ -57,6 +57,7 @@ CREATE TABLE enrollments (
     enrolled_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT enrollments_pkey PRIMARY KEY (student_id, section_id)
 );
+CREATE INDEX enrollments_section_id_idx ON enrollments (section_id);
 CREATE INDEX enrollments_active_idx ON enrollments (section_id) WHERE status = 'active';
 CREATE TABLE grades (
     student_id bigint NOT NULL,
@@ -92,6 +93,7 @@ CREATE TABLE teachers (
     CONSTRAINT teachers_pkey PRIMARY KEY (id),
     CONSTRAINT teachers_email_key UNIQUE (email)
 );
+CREATE INDEX teachers_department_id_idx ON teachers (department_id);
 ALTER TABLE attendance ADD CONSTRAINT attendance_student_id_fkey FOREIGN KEY (student_id) REFERENCES students (id) ON DELETE CASCADE;
 ALTER TABLE attendance ADD CONSTRAINT attendance_section_id_fkey FOREIGN KEY (section_id) REFERENCES course_sections (id) ON DELETE CASCADE;
 ALTER TABLE course_sections ADD CONSTRAINT course_sections_course_id_fkey FOREIGN KEY (course_id) REFERENCES courses (id) ON DELETE CASCADE;

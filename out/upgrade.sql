@@ -41,6 +41,7 @@ CREATE TABLE teachers (
     CONSTRAINT teachers_email_key UNIQUE (email),
     CONSTRAINT teachers_department_id_fkey FOREIGN KEY (department_id) REFERENCES departments (id)
 );
+CREATE INDEX teachers_department_id_idx ON teachers (department_id);
 CREATE TABLE students (
     id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
     email citext NOT NULL,
@@ -119,6 +120,7 @@ CREATE TABLE enrollments (
     CONSTRAINT enrollments_student_id_fkey FOREIGN KEY (student_id) REFERENCES students (id) ON DELETE CASCADE,
     CONSTRAINT enrollments_section_id_fkey FOREIGN KEY (section_id) REFERENCES course_sections (id) ON DELETE CASCADE
 );
+CREATE INDEX enrollments_section_id_idx ON enrollments (section_id);
 CREATE INDEX enrollments_active_idx ON enrollments (section_id) WHERE status = 'active';
 UPDATE retort_version SET version_num = 'c7a05f3e9b12' WHERE version_num = 'b4e8d2a61c93';
 COMMIT;
@@ -137,7 +139,9 @@ BEGIN
 END
 $retort$;
 ALTER TABLE students RENAME COLUMN name TO full_name;
-CREATE INDEX students_full_name_idx ON students (full_name);
+COMMIT;
+CREATE INDEX CONCURRENTLY students_full_name_idx ON students (full_name);
+BEGIN;
 UPDATE retort_version SET version_num = 'd2c94b7e0a55' WHERE version_num = 'c7a05f3e9b12';
 COMMIT;
 

@@ -16,7 +16,9 @@ BEGIN
     END IF;
 END
 $retort$;
-DROP INDEX students_full_name_idx;
+COMMIT;
+DROP INDEX CONCURRENTLY students_full_name_idx;
+BEGIN;
 ALTER TABLE students RENAME COLUMN full_name TO name;
 UPDATE retort_version SET version_num = 'c7a05f3e9b12' WHERE version_num = 'd2c94b7e0a55';
 COMMIT;

@@ -41,6 +41,7 @@ CREATE TABLE teachers (
     CONSTRAINT teachers_email_key UNIQUE (email),
     CONSTRAINT teachers_department_id_fkey FOREIGN KEY (department_id) REFERENCES departments (id)
 );
+CREATE INDEX teachers_department_id_idx ON teachers (department_id);
 CREATE TABLE students (
     id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
     email citext NOT NULL,

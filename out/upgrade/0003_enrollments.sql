@@ -26,6 +26,7 @@ CREATE TABLE enrollments (
     CONSTRAINT enrollments_student_id_fkey FOREIGN KEY (student_id) REFERENCES students (id) ON DELETE CASCADE,
     CONSTRAINT enrollments_section_id_fkey FOREIGN KEY (section_id) REFERENCES course_sections (id) ON DELETE CASCADE
 );
+CREATE INDEX enrollments_section_id_idx ON enrollments (section_id);
 CREATE INDEX enrollments_active_idx ON enrollments (section_id) WHERE status = 'active';
 UPDATE retort_version SET version_num = 'c7a05f3e9b12' WHERE version_num = 'b4e8d2a61c93';
 COMMIT;

@@ -17,6 +17,8 @@ BEGIN
 END
 $retort$;
 ALTER TABLE students RENAME COLUMN name TO full_name;
-CREATE INDEX students_full_name_idx ON students (full_name);
+COMMIT;
+CREATE INDEX CONCURRENTLY students_full_name_idx ON students (full_name);
+BEGIN;
 UPDATE retort_version SET version_num = 'd2c94b7e0a55' WHERE version_num = 'c7a05f3e9b12';
 COMMIT;

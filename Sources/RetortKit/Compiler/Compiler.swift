@@ -1,3 +1,13 @@
+/// Watches the replay: sees the state before and after every operation of every revision
+/// (not the re-application of branch revisions at a merge). The linter is one. A class, so
+/// that watching costs nothing when there is no watcher and copies no state when there is.
+public protocol CompileObserver: AnyObject {
+    func willReplay(_ revision: Revision, index: Int, state: SchemaState)
+    func willApply(_ step: Step, state: SchemaState)
+    func didApply(_ step: Step, applied: AppliedOperation, state: SchemaState)
+    func didReplay(_ revision: CompiledRevision, index: Int, state: SchemaState)
+}
+
 /// One revision after replay: its operations as the state machine resolved them, and the
 /// downgrade (explicit or derived) that the self-check proved undoes them.
 public struct CompiledRevision: Sendable {
@@ -25,7 +35,7 @@ public enum Compiler {
     /// and proving each revision's downgrade. Cost is linear in the history: one state is
     /// mutated in place along a line of revisions and copied (copy-on-write) only where
     /// the history branches.
-    public static func compile(_ project: Project) throws -> Compilation {
+    public static func compile(_ project: Project, observer: (any CompileObserver)? = nil) throws -> Compilation {
         let graph = try RevisionGraph(project.revisions)
         var compiled: [CompiledRevision?] = Array(repeating: nil, count: graph.revisions.count)
         var states: [Int: SchemaState] = [:]
@@ -47,7 +57,9 @@ public enum Compiler {
                     try replayMissing(ancestorsOf: predecessors, onto: &state, from: first, graph: graph, compiled: compiled)
                 }
             }
-            compiled[index] = try compileRevision(revision, on: &state)
+            observer?.willReplay(revision, index: index, state: state)
+            compiled[index] = try compileRevision(revision, on: &state, observer: observer)
+            observer?.didReplay(compiled[index]!, index: index, state: state)
             states[index] = state
         }
 
@@ -88,12 +100,14 @@ public enum Compiler {
     /// Applies one revision's upgrade, then its downgrade, checks that the downgrade gives
     /// back exactly the previous state (comparing only the objects the revision touched),
     /// and leaves `state` at the revision's new state.
-    static func compileRevision(_ revision: Revision, on state: inout SchemaState) throws -> CompiledRevision {
+    static func compileRevision(_ revision: Revision, on state: inout SchemaState, observer: (any CompileObserver)? = nil) throws -> CompiledRevision {
         state.startJournal()
         var upgrade: [Operation] = []
         var inverses: [[Operation]] = []
         for step in revision.upgrade {
+            observer?.willApply(step, state: state)
             let applied = try state.apply(step.operation, at: step.location)
+            observer?.didApply(step, applied: applied, state: state)
             upgrade.append(applied.forward)
             inverses.append(applied.inverse)
         }

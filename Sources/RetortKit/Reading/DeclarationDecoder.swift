@@ -20,7 +20,8 @@ struct DeclarationDecoder {
         table.origin = Origin(node.location)
         var foreignKeys: [Constraint] = []
         var columnPrimaryKey: [String] = []
-        for child in try reader.children(allowed: Self.tableChildren) {
+        let allowed = Self.tableChildren + (node.name == "create-table" ? ["lint-allow"] : [])
+        for child in try reader.children(allowed: allowed) where child.name != "lint-allow" {
             switch child.name {
             case "column":
                 let (column, constraints, isKey) = try self.column(child, table: table.name)

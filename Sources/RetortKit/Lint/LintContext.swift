@@ -1,0 +1,49 @@
+/// What a rule sees of one operation: the operation as written, the state before it, and
+/// what the linter tracks across the revision and its transaction.
+public struct OperationContext {
+    public var step: Step
+    public var before: SchemaState
+    public var revision: Revision
+    public var settings: ProjectSettings
+    /// Tables created in the linted scope (this revision, or everything after `--since`).
+    public var newTables: Set<QualifiedName>
+    /// Columns added in the linted scope, by table.
+    public var newColumns: Set<ColumnReference>
+    /// Enum values added earlier in the same transaction.
+    public var enumValuesAddedInTransaction: Set<EnumValueReference>
+    /// Constraints added NOT VALID earlier in the same transaction.
+    public var notValidInTransaction: Set<String>
+
+    public var operation: Operation { step.operation }
+    public var location: SourceLocation { step.location }
+
+    /// Whether `table` existed before the linted scope (and so may hold rows and traffic).
+    public func isExisting(_ table: QualifiedName) -> Bool {
+        before.table(table) != nil && !newTables.contains(table)
+    }
+
+    public func isNewColumn(_ table: QualifiedName, _ column: String) -> Bool {
+        newTables.contains(table) || newColumns.contains(ColumnReference(table: table, column: column))
+    }
+}
+
+public struct EnumValueReference: Hashable, Sendable {
+    public var type: QualifiedName
+    public var value: String
+}
+
+/// What a rule sees of a whole revision: its compiled form and the state after it.
+public struct RevisionContext {
+    public var compiled: CompiledRevision
+    public var after: SchemaState
+    public var settings: ProjectSettings
+    public var newTables: Set<QualifiedName>
+    /// The foreign keys the revision added, resolved, with the step that added each.
+    public var addedForeignKeys: [(table: QualifiedName, constraint: Constraint, location: SourceLocation)]
+    /// Tables the revision locks with ACCESS EXCLUSIVE, with the first step doing so.
+    public var accessExclusive: [(table: QualifiedName, location: SourceLocation)]
+}
+
+extension ColumnReference: Comparable {
+    public static func < (a: ColumnReference, b: ColumnReference) -> Bool { (a.table, a.column) < (b.table, b.column) }
+}

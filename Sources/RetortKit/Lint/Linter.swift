@@ -1,0 +1,190 @@
+/// Runs every rule during the compiler's replay (so linting adds no second pass), then
+/// applies suppressions and the project's severities.
+public final class Linter: CompileObserver {
+    public struct Options: Sendable {
+        /// Lint only the revisions after this one (graph index); objects created after it count as new.
+        public var since: Int?
+        /// Lint only these revisions (graph indexes); nil means all.
+        public var only: Set<Int>?
+        public init(since: Int? = nil, only: Set<Int>? = nil) {
+            self.since = since
+            self.only = only
+        }
+    }
+
+    let rules: [any LintRule]
+    let settings: ProjectSettings
+    let options: Options
+    let graph: RevisionGraph
+    private var inScope: Set<Int>?
+
+    private var revision: Revision?
+    private var reporting = true
+    private var newTables = Set<QualifiedName>()
+    private var newColumns = Set<ColumnReference>()
+    private var enumValues = Set<EnumValueReference>()
+    private var notValid = Set<String>()
+    private var addedForeignKeys: [(table: QualifiedName, constraint: Constraint, location: SourceLocation)] = []
+    private var accessExclusive: [(table: QualifiedName, location: SourceLocation)] = []
+    private var raw: [(rule: Int, finding: RawFinding, revision: Revision, allows: [LintAllow])] = []
+    private var usedAllows = Set<SourceLocation>()
+    private var allAllows: [(LintAllow, Revision)] = []
+
+    public init(graph: RevisionGraph, settings: ProjectSettings, rules: [any LintRule] = LintCatalogue.rules, options: Options = Options()) {
+        self.graph = graph
+        self.settings = settings
+        self.rules = rules
+        self.options = options
+        if let since = options.since {
+            let before = graph.ancestors(of: [since])
+            inScope = Set(graph.order.filter { !before.contains($0) })
+        }
+        if let only = options.only { inScope = inScope.map { $0.intersection(only) } ?? only }
+    }
+
+    // MARK: - Observing the replay
+
+    public func willReplay(_ revision: Revision, index: Int, state: SchemaState) {
+        self.revision = revision
+        reporting = inScope?.contains(index) ?? true
+        if options.since == nil {
+            newTables = []
+            newColumns = []
+        }
+        if settings.transaction != .single { enumValues = []; notValid = [] }
+        addedForeignKeys = []
+        accessExclusive = []
+        if reporting {
+            allAllows += revision.allows.map { ($0, revision) }
+            var seen = Set<SourceLocation>()
+            for step in revision.upgrade { for allow in step.allows where seen.insert(allow.location).inserted { allAllows.append((allow, revision)) } }
+        }
+    }
+
+    public func willApply(_ step: Step, state: SchemaState) {
+        guard reporting, let revision else { return }
+        let context = OperationContext(step: step, before: state, revision: revision, settings: settings, newTables: newTables,
+                                       newColumns: newColumns, enumValuesAddedInTransaction: enumValues, notValidInTransaction: notValid)
+        for (i, rule) in rules.enumerated() {
+            for finding in rule.check(context) { raw.append((i, finding, revision, step.allows)) }
+        }
+        if let (lock, table) = LockAnalysis.lock(taken: step.operation, before: state), lock == .accessExclusive,
+           context.isExisting(table), !accessExclusive.contains(where: { $0.table == table }) {
+            accessExclusive.append((table, step.location))
+        }
+    }
+
+    public func didApply(_ step: Step, applied: AppliedOperation, state: SchemaState) {
+        let inScopeNow = reporting
+        switch applied.forward {
+        case .createTable(let table, _) where inScopeNow:
+            newTables.insert(table.name)
+        case .renameTable(let from, let to) where newTables.contains(from):
+            newTables.remove(from)
+            newTables.insert(from.renamed(to))
+        case .addColumn(let table, let column, _) where inScopeNow:
+            newColumns.insert(ColumnReference(table: table, column: column.name))
+        case .addEnumValue(let type, let value, _):
+            enumValues.insert(EnumValueReference(type: type, value: value))
+        case .addConstraint(let table, let constraint):
+            if constraint.notValid { notValid.insert("\(table).\(constraint.name)") }
+            if constraint.foreignKey != nil { addedForeignKeys.append((table, constraint, step.location)) }
+        default: break
+        }
+        if case .createTable(let table, _) = applied.forward {
+            for constraint in table.constraints where constraint.foreignKey != nil && inScopeNow {
+                addedForeignKeys.append((table.name, constraint, step.location))
+            }
+        }
+        if settings.transaction == .none { enumValues = []; notValid = [] }
+    }
+
+    public func didReplay(_ compiled: CompiledRevision, index: Int, state: SchemaState) {
+        guard reporting else { return }
+        var seen = Set<String>()
+        let foreignKeys = addedForeignKeys.filter { seen.insert("\($0.table).\($0.constraint.name)").inserted }
+        let context = RevisionContext(compiled: compiled, after: state, settings: settings, newTables: newTables,
+                                      addedForeignKeys: foreignKeys, accessExclusive: accessExclusive)
+        for (i, rule) in rules.enumerated() {
+            for finding in rule.checkRevision(context) {
+                let step = compiled.revision.upgrade.first { $0.location == finding.location }
+                raw.append((i, finding, compiled.revision, step?.allows ?? []))
+            }
+        }
+    }
+
+    // MARK: - Results
+
+    /// Graph-level findings (`multiple-heads`) plus everything collected, with
+    /// suppressions applied, severities from the project, sorted.
+    public func findings() -> [Finding] {
+        var result: [Finding] = []
+        for (i, finding, revision, allows) in raw {
+            let rule = rules[i].description
+            if let allow = (allows + revision.allows).first(where: { $0.rule == rule.id }) {
+                usedAllows.insert(allow.location)
+                continue
+            }
+            if let made = make(rule, finding, revision) { result.append(made) }
+        }
+        let heads = graph.heads
+        if heads.count > 1, !heads.allSatisfy({ !graph.revisions[$0].branchLabels.isEmpty }), let rule = rules.first(where: { $0.description.id == "multiple-heads" })?.description {
+            for head in heads where inScope?.contains(head) ?? true {
+                let revision = graph.revisions[head]
+                let others = heads.filter { $0 != head }.map { graph.revisions[$0].id }.joined(separator: ", ")
+                if let made = make(rule, RawFinding(revision.location, "revision \(revision.id) is one of \(heads.count) heads (also \(others)); merge them with `retort merge`"), revision) {
+                    result.append(made)
+                }
+            }
+        }
+        let known = Set(rules.map(\.description.id))
+        for (allow, revision) in allAllows {
+            let id: String
+            let message: String
+            if !known.contains(allow.rule) {
+                id = "suppression-unknown-rule"
+                message = "lint-allow names unknown rule '\(allow.rule)'\(didYouMean(allow.rule, among: known))"
+            } else if (allow.reason ?? "").trimmingWhitespace().isEmpty {
+                id = "suppression-missing-reason"
+                message = "lint-allow for \(allow.rule) gives no reason; say why this is safe"
+            } else if !usedAllows.contains(allow.location) {
+                id = "suppression-unused"
+                message = "lint-allow for \(allow.rule) suppresses nothing here; remove it"
+            } else {
+                continue
+            }
+            if let rule = rules.first(where: { $0.description.id == id })?.description,
+               let made = make(rule, RawFinding(allow.location, message), revision) {
+                result.append(made)
+            }
+        }
+        return result.sorted(by: Finding.ordered)
+    }
+
+    private func make(_ rule: RuleDescription, _ finding: RawFinding, _ revision: Revision) -> Finding? {
+        let configured = settings.lintSeverities[rule.id].flatMap(LintSeverity.init(rawValue:))
+        let severity = configured ?? rule.severity
+        guard severity != .off else { return nil }
+        return Finding(rule: rule.id, severity: severity, category: rule.category, location: finding.location,
+                       revision: revision.id, message: finding.message, help: rule.safeAlternative)
+    }
+}
+
+/// Lints a whole compiled project in one replay.
+public enum Lint {
+    public static func run(_ project: Project, options: Linter.Options = Linter.Options()) throws -> (Compilation, [Finding]) {
+        try validateConfiguration(project.settings)
+        let graph = try RevisionGraph(project.revisions)
+        let linter = Linter(graph: graph, settings: project.settings, options: options)
+        let compilation = try Compiler.compile(project, observer: linter)
+        return (compilation, linter.findings())
+    }
+
+    /// Severity settings must name real rules.
+    public static func validateConfiguration(_ settings: ProjectSettings) throws {
+        let known = LintCatalogue.rules.map(\.description.id)
+        for id in settings.lintSeverities.keys.sorted() where !known.contains(id) {
+            throw Diagnostic("unknown-lint-rule", at: settings.location, "retort.xml configures unknown lint rule '\(id)'\(didYouMean(id, among: known))")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+/// Which lock an operation takes on which table, per PostgreSQL's documentation.
+enum LockAnalysis {
+    static func lock(taken operation: Operation, before state: SchemaState) -> (Lock, QualifiedName)? {
+        switch operation {
+        case .dropTable(let t), .renameTable(let t, _), .addColumn(let t, _, _), .dropColumn(let t, _),
+             .renameColumn(let t, _, _), .dropConstraint(let t, _), .renameConstraint(let t, _, _):
+            return (.accessExclusive, t)
+        case .alterColumn(let change):
+            return (.accessExclusive, change.table)
+        case .addConstraint(let t, let c):
+            return (c.foreignKey != nil ? .shareRowExclusive : .accessExclusive, t)
+        case .validateConstraint(let t, _):
+            return (.shareUpdateExclusive, t)
+        case .createIndex(let t, _, let concurrently):
+            return (concurrently ? .shareUpdateExclusive : .share, t)
+        case .dropIndex(let index, let concurrently):
+            guard case .index(let owner) = state[.relation(index)] else { return nil }
+            return (concurrently ? .shareUpdateExclusive : .accessExclusive, owner)
+        case .renameIndex(let index, _):
+            guard case .index(let owner) = state[.relation(index)] else { return nil }
+            return (.shareUpdateExclusive, owner)
+        default:
+            return nil
+        }
+    }
+}
+
+/// Type facts the lint rules share.
+enum TypeFacts {
+    /// Resolves a type as written (`int8`, `varchar(20)`) to canonical form, or nil.
+    static func resolve(_ type: SQLType, in state: SchemaState) -> SQLType? {
+        if type.userType != nil { return type }
+        if let canonical = SQLType.builtinAliases[type.base.asciiLowercased()] {
+            return SQLType(base: canonical, modifiers: type.modifiers, arrayDepth: type.arrayDepth)
+        }
+        let name = QualifiedName(schema: defaultSchema, name: type.base)
+        if state.enumType(name) != nil { return SQLType(base: name.description, modifiers: type.modifiers, arrayDepth: type.arrayDepth, userType: name) }
+        return SQLType(base: type.base.asciiLowercased(), modifiers: type.modifiers, arrayDepth: type.arrayDepth)
+    }
+
+    static let integerWidth = ["smallint": 2, "integer": 4, "bigint": 8]
+
+    /// No table rewrite: the new type is binary-coercible from the old (postgres-facts.md).
+    static func isBinaryCoercible(from old: SQLType, to new: SQLType) -> Bool {
+        if old == new { return true }
+        guard old.arrayDepth == new.arrayDepth else { return false }
+        let textual: Set<String> = ["text", "character varying"]
+        switch (old.base, new.base) {
+        case ("character varying", "character varying"):
+            return new.modifiers.isEmpty || (old.modifiers.first.map { $0 <= new.modifiers[0] } ?? false)
+        case (let a, "text") where textual.contains(a): return true
+        case ("text", "character varying"): return new.modifiers.isEmpty
+        case ("numeric", "numeric"):
+            if new.modifiers.isEmpty { return true }
+            guard old.modifiers.count >= 1, new.modifiers.count >= 1 else { return false }
+            return new.modifiers[0] >= old.modifiers[0] && (new.modifiers.dropFirst().first ?? 0) == (old.modifiers.dropFirst().first ?? 0)
+        case ("cidr", "inet"): return true
+        default: return false
+        }
+    }
+
+    /// Every value of the old type fits the new one unchanged.
+    static func isWidening(from old: SQLType, to new: SQLType) -> Bool {
+        if isBinaryCoercible(from: old, to: new) { return true }
+        guard old.arrayDepth == new.arrayDepth else { return false }
+        if let a = integerWidth[old.base], let b = integerWidth[new.base] { return b >= a }
+        if integerWidth[old.base] != nil, new.base == "numeric" {
+            return new.modifiers.isEmpty || new.modifiers[0] - (new.modifiers.dropFirst().first ?? 0) >= 19
+        }
+        switch (old.base, new.base) {
+        case ("numeric", "numeric"):
+            guard old.modifiers.count >= 1 else { return new.modifiers.isEmpty }
+            guard new.modifiers.count >= 1 else { return true }
+            let (p, s) = (old.modifiers[0], old.modifiers.dropFirst().first ?? 0)
+            let (q, t) = (new.modifiers[0], new.modifiers.dropFirst().first ?? 0)
+            return t >= s && q - t >= p - s
+        case ("real", "double precision"), ("timestamp without time zone", "timestamp with time zone"),
+             ("date", "timestamp without time zone"), ("date", "timestamp with time zone"):
+            return true
+        case ("character", "character varying"), ("character", "text"):
+            return new.base == "text" || new.modifiers.isEmpty || (old.modifiers.first ?? 1) <= new.modifiers[0]
+        case (_, "text") where old.userType != nil:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Defaults PostgreSQL must evaluate per row, which forces a rewrite when adding a column.
+    static func isVolatile(_ expression: String) -> Bool {
+        let volatile: Set<String> = ["random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "clock_timestamp",
+                                     "timeofday", "nextval", "txid_current", "statement_timestamp"]
+        let tokens = ExpressionLexer.tokens(expression)
+        for (n, entry) in tokens.enumerated() {
+            if case .identifier(let name, _) = entry.token, volatile.contains(name), n + 1 < tokens.count, tokens[n + 1].token == .other("(") {
+                return true
+            }
+        }
+        return false
+    }
+}
+
+/// Raw SQL as statements of tokens, enough to spot DROP, TRUNCATE and unqualified DELETE.
+enum SQLScan {
+    /// Statements (split at `;` outside quotes) as upper-cased word lists.
+    static func statements(_ sql: String) -> [[String]] {
+        var result: [[String]] = [[]]
+        for (token, _) in ExpressionLexer.tokens(sql) {
+            switch token {
+            case .other(";"): result.append([])
+            case .identifier(let word, false): result[result.count - 1].append(word.uppercased())
+            case .identifier, .other: result[result.count - 1].append("·")
+            }
+        }
+        return result.filter { !$0.isEmpty }
+    }
+}

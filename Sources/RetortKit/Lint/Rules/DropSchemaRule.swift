@@ -1,0 +1,23 @@
+struct DropSchemaRule: LintRule {
+    let description = RuleDescription(
+        id: "drop-schema", category: .dataLoss, severity: .error,
+        summary: "Dropping a schema that held objects before this revision.",
+        rationale: "PostgreSQL (and Retort) only drop an empty schema, so the schema's tables were dropped just before: a whole area of the database goes away at once.",
+        safeAlternative: "Drop the schema's objects in earlier releases, then the schema, each with a reasoned suppression.",
+        failing: [LintExample("""
+            <drop-table name="archive.old_students"/>
+            <!--!-->
+            <drop-schema name="archive"/>
+            """)],
+        passing: [LintExample("""
+            <create-schema name="staging"/>
+            <drop-schema name="staging"/>
+            """)])
+
+    func check(_ context: OperationContext) -> [RawFinding] {
+        guard case .dropSchema(let schema) = context.operation,
+              let origin = context.before[.schema(schema)]?.origin.location,
+              origin.file != context.location.file else { return [] }
+        return [RawFinding(context.location, "drops schema \(schema), created at \(origin)")]
+    }
+}

@@ -1,0 +1,31 @@
+struct EnumValueUsedInTransactionRule: LintRule {
+    let description = RuleDescription(
+        id: "enum-value-used-in-transaction", category: .backwardIncompatible, severity: .error,
+        summary: "A new enum value used in the transaction that added it.",
+        rationale: "PostgreSQL refuses to use a value added by ALTER TYPE ... ADD VALUE before that transaction commits (\"unsafe use of new value\"), so the script fails.",
+        safeAlternative: "Add the value in one revision and use it in a later one, or set transaction=\"none\" for the project.",
+        failing: [LintExample("""
+            <add-enum-value enum="status" value="paused"/>
+            <!--!-->
+            <alter-column table="students" column="status" default="'paused'"/>
+            """)],
+        passing: [LintExample("<add-enum-value enum=\"status\" value=\"paused\"/>", "<alter-column table=\"students\" column=\"status\" default=\"'paused'\"/>")])
+
+    func check(_ context: OperationContext) -> [RawFinding] {
+        guard !context.enumValuesAddedInTransaction.isEmpty else { return [] }
+        var texts: [String] = []
+        switch context.operation {
+        case .alterColumn(let change): if case .some(.some(let d)) = change.defaultExpression { texts.append(d) }
+        case .addColumn(_, let column, _): texts += [column.defaultExpression, column.generated].compactMap { $0 }
+        case .addConstraint(_, let c): if case .check(let e) = c.kind { texts.append(e) }
+        case .createIndex(_, let index, _): texts += [index.predicate].compactMap { $0 } + index.elements.compactMap { if case .expression(let e) = $0 { e } else { nil } }
+        case .sql(let raw): texts.append(raw.forward)
+        case .createTable(let table, _): texts += table.columns.compactMap(\.defaultExpression)
+        default: break
+        }
+        let used = context.enumValuesAddedInTransaction.filter { value in texts.contains { $0.contains(Quoting.literal(value.value)) } }
+        return used.sorted { ($0.type, $0.value) < ($1.type, $1.value) }.map {
+            RawFinding(context.location, "uses enum value '\($0.value)' of \($0.type) in the transaction that added it: PostgreSQL refuses (unsafe use of new value)")
+        }
+    }
+}
