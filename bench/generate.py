@@ -496,7 +496,7 @@ def revision_xml(r: Revision) -> str:
 
 PROJECT_XML = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<project name="bench" format="1"><target postgres="15"/><output dir="out"/></project>\n'
+    '<project name="bench" format="1"><target postgres="15"/><output dir="out" lock-timeout="5s"/></project>\n'
 )
 
 

@@ -4,10 +4,11 @@
 #
 # For each history size (1,000 and 10,000 revisions by default) it generates a synthetic
 # linear history (bench/generate.py), then times, on that same history:
-#   retort --project DIR sql                          (compile, lint, write DIR/out;
+#   retort --project DIR sql                          (compile and write DIR/out;
 #                                                      DIR/out is removed before each run)
 #   retort --project DIR upgrade base:head --sql      (stdout to /dev/null)
 #   retort --project DIR downgrade head:base --sql    (stdout to /dev/null)
+#   retort --project DIR check / lint                 (compile alone, compile + lint)
 # and, when Alembic can be installed from PyPI into a throwaway venv, the Alembic twin of
 # the history (bench/alembic_history.py): alembic upgrade base:head --sql and
 # alembic downgrade head:base --sql, offline, no database.
@@ -112,6 +113,12 @@ for n in $SIZES; do
     "$bin" --project "$dir/retort" upgrade base:head --sql
   measure retort "downgrade head:base --sql" "$n" "$RUNS" \
     "$bin" --project "$dir/retort" downgrade head:base --sql
+  # Compile alone (check has no models to compare here) against compile + lint: the
+  # difference is what linting costs (issue: under 20%).
+  measure retort "check (compile only)" "$n" "$RUNS" \
+    "$bin" --project "$dir/retort" check
+  measure retort "lint" "$n" "$RUNS" \
+    "$bin" --project "$dir/retort" lint
 
   if [ -n "$alembic" ]; then
     "$PY" "$here/alembic_history.py" "$n" "$dir/alembic" --seed "$SEED"

@@ -1,18 +1,31 @@
 /// What a rule sees of one operation: the operation as written, the state before it, and
-/// what the linter tracks across the revision and its transaction.
-public struct OperationContext {
-    public var step: Step
-    public var before: SchemaState
-    public var revision: Revision
-    public var settings: ProjectSettings
+/// what the linter tracks across the revision and its transaction. A class: every rule
+/// receives the same context, so passing it costs one reference.
+public final class OperationContext {
+    public let step: Step
+    public let before: SchemaState
+    public let revision: Revision
+    public let settings: ProjectSettings
     /// Tables created in the linted scope (this revision, or everything after `--since`).
-    public var newTables: Set<QualifiedName>
+    public let newTables: Set<QualifiedName>
     /// Columns added in the linted scope, by table.
-    public var newColumns: Set<ColumnReference>
+    public let newColumns: Set<ColumnReference>
     /// Enum values added earlier in the same transaction.
-    public var enumValuesAddedInTransaction: Set<EnumValueReference>
+    public let enumValuesAddedInTransaction: Set<EnumValueReference>
     /// Constraints added NOT VALID earlier in the same transaction.
-    public var notValidInTransaction: Set<String>
+    public let notValidInTransaction: Set<String>
+
+    init(step: Step, before: SchemaState, revision: Revision, settings: ProjectSettings, newTables: Set<QualifiedName>,
+         newColumns: Set<ColumnReference>, enumValuesAddedInTransaction: Set<EnumValueReference>, notValidInTransaction: Set<String>) {
+        self.step = step
+        self.before = before
+        self.revision = revision
+        self.settings = settings
+        self.newTables = newTables
+        self.newColumns = newColumns
+        self.enumValuesAddedInTransaction = enumValuesAddedInTransaction
+        self.notValidInTransaction = notValidInTransaction
+    }
 
     public var operation: Operation { step.operation }
     public var location: SourceLocation { step.location }
