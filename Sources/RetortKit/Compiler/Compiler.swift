@@ -72,7 +72,7 @@ public enum Compiler {
             }
         }
         var modelState: SchemaState?
-        if !project.models.isEmpty {
+        if project.models.fileCount > 0 {
             var state = SchemaState()
             for step in project.models.steps { _ = try state.apply(step.operation, at: step.location) }
             modelState = state

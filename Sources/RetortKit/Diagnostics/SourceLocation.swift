@@ -29,3 +29,21 @@ public struct Origin: Hashable, Sendable {
     /// ", added at path:line:col" or nothing when the origin is unknown.
     var addedAt: String { location.map { ", added at \($0)" } ?? "" }
 }
+
+/// A model's rename hint (`renamed-from`): read by autogenerate, never part of equality.
+public struct RenameHint: Hashable, Sendable {
+    public var from: String?
+    public init(_ from: String?) { self.from = from }
+    public static func == (_: RenameHint, _: RenameHint) -> Bool { true }
+    public func hash(into hasher: inout Hasher) {}
+}
+
+/// A fact kept with an object that does not take part in its equality: the name of an
+/// identity column's sequence, which PostgreSQL picks and keeps through renames but which
+/// the models cannot (and need not) state.
+public struct Incidental<Value: Hashable & Sendable>: Hashable, Sendable {
+    public var value: Value
+    public init(_ value: Value) { self.value = value }
+    public static func == (_: Incidental, _: Incidental) -> Bool { true }
+    public func hash(into hasher: inout Hasher) {}
+}

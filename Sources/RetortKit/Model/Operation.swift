@@ -107,6 +107,8 @@ public struct AlterColumn: Hashable, Sendable {
     public var defaultExpression: String??
     /// `.some(nil)` drops the identity.
     public var identity: Identity??
+    /// Resolved by the state machine: the sequence an added identity gets.
+    public var identitySequence: QualifiedName?
     /// `.some(nil)` removes the comment.
     public var comment: String??
 

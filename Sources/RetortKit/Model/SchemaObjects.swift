@@ -18,6 +18,10 @@ public struct Column: Hashable, Sendable {
     public var generated: String?
     public var comment: String?
     public var origin = Origin(nil)
+    public var renamedFrom = RenameHint(nil)
+    /// The sequence behind an identity column, as PostgreSQL named it when the identity was
+    /// created (it keeps that name when the table or column is renamed).
+    public var identitySequence = Incidental<QualifiedName?>(nil)
 
     public init(name: String, type: SQLType) {
         self.name = name
@@ -86,6 +90,7 @@ public struct Constraint: Hashable, Sendable {
     public var deferrable: Deferrable?
     public var notValid = false
     public var origin = Origin(nil)
+    public var renamedFrom = RenameHint(nil)
 }
 
 public enum IndexElement: Hashable, Sendable {
@@ -103,6 +108,7 @@ public struct TableIndex: Hashable, Sendable {
     public var nullsNotDistinct = false
     public var comment: String?
     public var origin = Origin(nil)
+    public var renamedFrom = RenameHint(nil)
 
     var columnNames: [String] {
         elements.compactMap { if case .column(let name) = $0 { name } else { nil } }
@@ -116,6 +122,7 @@ public struct Table: Hashable, Sendable {
     public var indexes: [TableIndex] = []
     public var comment: String?
     public var origin = Origin(nil)
+    public var renamedFrom = RenameHint(nil)
 
     public func column(_ name: String) -> Column? { columns.first { $0.name == name } }
     func columnIndex(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }
@@ -138,6 +145,8 @@ public struct EnumType: Hashable, Sendable {
     public var values: [String]
     public var comment: String?
     public var origin = Origin(nil)
+    /// Model hints: value → the value it was renamed from.
+    public var valueRenames = ValueRenames()
 }
 
 public struct SchemaSequence: Hashable, Sendable {
@@ -179,4 +188,11 @@ public struct SchemaInfo: Hashable, Sendable {
     public var name: String
     public var comment: String?
     public var origin = Origin(nil)
+}
+
+/// Enum value rename hints from a model (`<value renamed-from="...">`); never part of equality.
+public struct ValueRenames: Hashable, Sendable {
+    public var from: [String: String] = [:]
+    public static func == (_: ValueRenames, _: ValueRenames) -> Bool { true }
+    public func hash(into hasher: inout Hasher) {}
 }

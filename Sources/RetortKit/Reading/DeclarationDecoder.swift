@@ -18,6 +18,7 @@ struct DeclarationDecoder {
         var table = Table(name: try reader.qualified("name", defaultSchema: schema))
         table.comment = try reader.optional("comment")
         table.origin = Origin(node.location)
+        table.renamedFrom = RenameHint(try reader.optional("renamed-from"))
         var foreignKeys: [Constraint] = []
         var columnPrimaryKey: [String] = []
         let allowed = Self.tableChildren + (node.name == "create-table" ? ["lint-allow"] : [])
@@ -59,6 +60,7 @@ struct DeclarationDecoder {
         guard let spelling = TypeSpelling.parse(typeText) else { throw reader.fail("malformed type '\(typeText)'") }
         var column = Column(name: try reader.required("name"), type: SQLType(base: spelling.words, modifiers: spelling.modifiers, arrayDepth: spelling.arrayDepth))
         column.origin = Origin(node.location)
+        column.renamedFrom = RenameHint(try reader.optional("renamed-from"))
         let primaryKey = try reader.bool("primary-key") ?? false
         column.nullable = try reader.bool("nullable") ?? !primaryKey
         if primaryKey && column.nullable { throw reader.fail("a primary-key column cannot be nullable") }
@@ -105,7 +107,7 @@ struct DeclarationDecoder {
     /// (which also name the `table`).
     func constraint(_ node: XMLNode, extra: [String] = []) throws -> Constraint {
         let kindName = node.name.hasPrefix("add-") ? String(node.name.dropFirst(4)) : node.name
-        var allowed = ["name"] + extra
+        var allowed = ["name"] + extra + (node.name.hasPrefix("add-") ? [] : ["renamed-from"])
         switch kindName {
         case "primary-key": allowed += ["columns", "deferrable"]
         case "unique": allowed += ["columns", "nulls-not-distinct", "deferrable"]
@@ -116,6 +118,7 @@ struct DeclarationDecoder {
         _ = try reader.children(allowed: node.name.hasPrefix("add-") ? ["lint-allow"] : [])
         var constraint = Constraint(name: try reader.optional("name") ?? "", kind: .check(expression: ""))
         constraint.origin = Origin(node.location)
+        constraint.renamedFrom = RenameHint(try reader.optional("renamed-from"))
         switch kindName {
         case "primary-key":
             constraint.kind = .primaryKey(columns: try reader.list("columns") ?? { throw reader.fail("<\(node.name)> needs attribute 'columns'", id: "missing-attribute") }())
@@ -142,7 +145,7 @@ struct DeclarationDecoder {
     static let indexAttributes = ["name", "columns", "expression", "unique", "method", "where", "include", "nulls-not-distinct", "comment"]
 
     func index(_ node: XMLNode, extra: [String] = []) throws -> TableIndex {
-        let reader = try ElementReader(node, allowed: Self.indexAttributes + extra)
+        let reader = try ElementReader(node, allowed: Self.indexAttributes + extra + (node.name == "index" ? ["renamed-from"] : []))
         _ = try reader.children(allowed: node.name == "create-index" ? ["lint-allow"] : [])
         let columns = try reader.list("columns")
         let expression = try reader.optional("expression")
@@ -164,6 +167,7 @@ struct DeclarationDecoder {
         index.nullsNotDistinct = try reader.bool("nulls-not-distinct") ?? false
         index.comment = try reader.optional("comment")
         index.origin = Origin(node.location)
+        index.renamedFrom = RenameHint(try reader.optional("renamed-from"))
         return index
     }
 
@@ -172,15 +176,17 @@ struct DeclarationDecoder {
     func enumType(_ node: XMLNode) throws -> EnumType {
         let reader = try ElementReader(node, allowed: ["name", "comment"])
         var values: [String] = []
+        var renames = ValueRenames()
         for child in try reader.children(allowed: ["value", "lint-allow"]) where child.name == "value" {
-            let valueReader = try ElementReader(child, allowed: [])
+            let valueReader = try ElementReader(child, allowed: node.name == "enum" ? ["renamed-from"] : [])
             let text = try valueReader.text()
             if text.isEmpty { throw valueReader.fail("an enum value cannot be empty") }
             if text.utf8.count > 63 { throw valueReader.fail("enum value '\(text)' is \(text.utf8.count) bytes long; PostgreSQL's limit is 63") }
             values.append(text)
+            if let old = try valueReader.optional("renamed-from") { renames.from[text] = old }
         }
         return EnumType(name: try reader.qualified("name", defaultSchema: schema), values: values,
-                        comment: try reader.optional("comment"), origin: Origin(node.location))
+                        comment: try reader.optional("comment"), origin: Origin(node.location), valueRenames: renames)
     }
 
     func sequence(_ node: XMLNode, extra: [String] = []) throws -> SchemaSequence {

@@ -6,7 +6,7 @@ extension DeclarationDecoder {
         "rename-table", "add-column", "drop-column", "rename-column", "alter-column", "add-primary-key",
         "add-unique", "add-check", "add-foreign-key", "validate-constraint", "drop-constraint",
         "rename-constraint", "create-index", "drop-index", "rename-index", "create-view", "drop-view",
-        "comment", "sql",
+        "comment", "sql", "rebuild-enum",
     ]
 
     func revision(_ root: XMLNode, stem: String, hash: String) throws -> Revision {
@@ -102,6 +102,9 @@ extension DeclarationDecoder {
             if before != nil && after != nil { throw r.fail("give 'before' or 'after', not both") }
             return step(.addEnumValue(try r.qualified("enum", defaultSchema: schema), value: try r.required("value"),
                                       placement: before.map { .before($0) } ?? after.map { .after($0) }))
+        case "rebuild-enum":
+            let type = try enumType(node)
+            return step(.rebuildEnum(type.name, values: type.values, usages: []))
         case "rename-enum-value":
             let r = try simple(["enum", "from", "to"])
             return step(.renameEnumValue(try r.qualified("enum", defaultSchema: schema), from: try r.required("from"), to: try r.required("to")))
@@ -345,8 +348,12 @@ public struct ModelDeclarations: Sendable {
     var tables: [Step] = []
     var foreignKeys: [Step] = []
     var views: [Step] = []
+    /// How many model files declared these (a project may have files that declare nothing:
+    /// its schema is then empty, which is not the same as having no models).
+    public var fileCount = 0
 
     mutating func merge(_ other: ModelDeclarations) {
+        fileCount += 1
         schemas += other.schemas
         extensions += other.extensions
         enums += other.enums
@@ -357,5 +364,4 @@ public struct ModelDeclarations: Sendable {
     }
 
     var steps: [Step] { schemas + extensions + enums + sequences + tables + foreignKeys + views }
-    public var isEmpty: Bool { steps.isEmpty }
 }

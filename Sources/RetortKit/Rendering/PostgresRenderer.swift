@@ -148,7 +148,10 @@ public enum PostgresRenderer {
 
     static func columnDefinition(_ column: Column) -> String {
         var sql = "\(ident(column.name)) \(type(column.type))"
-        if let identity = column.identity { sql += " GENERATED \(identity.sql) AS IDENTITY" }
+        if let identity = column.identity {
+            sql += " GENERATED \(identity.sql) AS IDENTITY"
+            if let sequence = column.identitySequence.value { sql += " (SEQUENCE NAME \(name(sequence)))" }
+        }
         if let generated = column.generated { sql += " GENERATED ALWAYS AS (\(generated)) STORED" }
         if let expression = column.defaultExpression { sql += " DEFAULT \(expression)" }
         if !column.nullable { sql += " NOT NULL" }
@@ -224,7 +227,8 @@ public enum PostgresRenderer {
         case .none: break
         }
         if case .some(.some(let identity)) = change.identity {
-            statements.append(Statement("\(prefix) ADD GENERATED \(identity.sql) AS IDENTITY;"))
+            let sequence = change.identitySequence.map { " (SEQUENCE NAME \(name($0)))" } ?? ""
+            statements.append(Statement("\(prefix) ADD GENERATED \(identity.sql) AS IDENTITY\(sequence);"))
         }
         if let text = change.comment {
             statements += comment(.column(change.table, change.column), text, skipNil: false)

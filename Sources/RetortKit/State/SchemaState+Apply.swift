@@ -98,6 +98,8 @@ extension SchemaState {
 
         case .rebuildEnum(let name, let values, _):
             var type = try requireEnum(name, &context)
+            if values.isEmpty { throw context.fail("enum \(q(name.description)) needs at least one value") }
+            if let duplicate = firstDuplicate(values) { throw context.fail("enum \(q(name.description)) lists value \(q(duplicate)) twice") }
             let old = type.values
             type.values = values
             self[.type(name)] = .enumType(type)

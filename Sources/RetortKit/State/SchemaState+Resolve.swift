@@ -54,7 +54,14 @@ extension SchemaState {
             if column.identity != nil && column.defaultExpression != nil {
                 throw context.fail("column \(q(column.name)) cannot have both a default and an identity")
             }
-            if column.identity != nil { resolved.nullable = false }
+            if column.identity != nil {
+                resolved.nullable = false
+                if resolved.identitySequence.value == nil {
+                    let name = PostgresNaming.choose(table.name, column.name, "seq") { relationNameTaken(table.renamed($0)) || chosen.contains($0) }
+                    chosen.insert(name)
+                    resolved.identitySequence = Incidental(table.renamed(name))
+                }
+            }
             return (resolved, nil)
         }
         if column.defaultExpression != nil || column.identity != nil {
@@ -210,7 +217,17 @@ extension SchemaState {
                 throw context.fail("column \(q(change.column)) is not an identity column")
             }
             column.identity = identity
-            if identity != old.identity { inverse.identity = .some(old.identity) }
+            if identity == nil {
+                column.identitySequence = Incidental(nil)
+            } else if old.identity == nil {
+                let sequence = change.identitySequence ?? change.table.renamed(PostgresNaming.choose(change.table.name, change.column, "seq") { relationNameTaken(change.table.renamed($0)) })
+                column.identitySequence = Incidental(sequence)
+                forward.identitySequence = sequence
+            }
+            if identity != old.identity {
+                inverse.identity = .some(old.identity)
+                inverse.identitySequence = old.identitySequence.value
+            }
         }
         if let comment = change.comment {
             column.comment = comment
