@@ -127,6 +127,8 @@ extension Character {
 
 extension StringProtocol {
     func trimmingWhitespace() -> String {
+        // Fast path: most values have no surrounding whitespace (ASCII check, no Unicode tables).
+        if let head = utf8.first, let tail = utf8.reversed().first, head > 32, head < 128, tail > 32, tail < 128 { return String(self) }
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = lastIndex(where: { !$0.isWhitespace })!
         return String(self[first...last])
