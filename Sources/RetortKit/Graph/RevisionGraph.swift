@@ -7,6 +7,11 @@ public struct RevisionGraph: Sendable {
     /// Parent and dependency indexes per revision.
     public private(set) var parents: [[Int]] = []
     public private(set) var dependencies: [[Int]] = []
+    /// What the version table treats as each revision's predecessors, as Alembic's
+    /// `_normalized_down_revisions` does: the parents, then the dependencies that no
+    /// ancestor (through parents) already depends on.
+    public private(set) var downRevisions: [[Int]] = []
+    /// Children through parents and dependencies alike.
     public private(set) var children: [[Int]] = []
     /// Indexes in replay order.
     public private(set) var order: [Int] = []
@@ -60,10 +65,43 @@ public struct RevisionGraph: Sendable {
             let stuck = incoming.indices.filter { incoming[$0] > 0 }
             let cycle = Self.findCycle(among: stuck, parents: zip(parents, dependencies).map { $0 + $1 })
             let first = self.revisions[cycle[0]]
-            throw Diagnostic("cycle", at: first.location, "the revisions form a cycle: \(cycle.map { self.revisions[$0].id }.joined(separator: " -> ")) -> \(first.id)")
+            // Each step goes from a revision to one that names it as parent or dependency.
+            var text = first.id
+            for (at, index) in cycle.enumerated() {
+                let next = cycle[(at + 1) % cycle.count]
+                let viaParent = parents[next].contains(index)
+                text += viaParent ? " -> " : " -(depends-on)-> "
+                text += self.revisions[next].id
+            }
+            let through = cycle.indices.contains { !parents[cycle[($0 + 1) % cycle.count]].contains(cycle[$0]) }
+            throw Diagnostic("cycle", at: first.location, "the revisions form a cycle\(through ? " through depends-on" : ""): \(text)")
         }
         position = Array(repeating: 0, count: self.revisions.count)
         for (at, index) in order.enumerated() { position[index] = at }
+        downRevisions = Self.normalizedDownRevisions(parents: parents, dependencies: dependencies, order: order)
+    }
+
+    /// Alembic's normalisation: a dependency that an ancestor (reached through parents
+    /// only) also declares is dropped, since that ancestor's row already accounts for it.
+    private static func normalizedDownRevisions(parents: [[Int]], dependencies: [[Int]], order: [Int]) -> [[Int]] {
+        guard dependencies.contains(where: { !$0.isEmpty }) else { return parents }
+        // inherited[i]: every dependency declared by an ancestor of i through parents.
+        var inherited = Array(repeating: Set<Int>(), count: parents.count)
+        for index in order {
+            var set = Set<Int>()
+            for parent in parents[index] {
+                set.formUnion(inherited[parent])
+                set.formUnion(dependencies[parent])
+            }
+            inherited[index] = set
+        }
+        return parents.indices.map { index in
+            var result = parents[index]
+            for dependency in dependencies[index] where !inherited[index].contains(dependency) && !result.contains(dependency) {
+                result.append(dependency)
+            }
+            return result
+        }
     }
 
     private static func findCycle(among stuck: [Int], parents: [[Int]]) -> [Int] {
