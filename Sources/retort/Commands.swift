@@ -196,29 +196,6 @@ struct Check: ParsableCommand {
     }
 }
 
-struct History: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the revisions, newest first.")
-
-    @OptionGroup var global: GlobalOptions
-
-    func run() throws {
-        let compilation = try global.compile()
-        let graph = compilation.graph
-        let heads = Set(graph.heads)
-        for index in graph.order.reversed() {
-            let revision = graph.revisions[index]
-            let parents = revision.parents.isEmpty ? "<base>" : revision.parents.joined(separator: ", ")
-            var flags: [String] = []
-            if heads.contains(index) { flags.append("head") }
-            if revision.parents.count > 1 { flags.append("merge") }
-            if graph.children[index].count > 1 { flags.append("branchpoint") }
-            if !revision.branchLabels.isEmpty { flags.append("labels: " + revision.branchLabels.joined(separator: ", ")) }
-            let suffix = flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"
-            write("\(parents) -> \(revision.id)\(suffix), \(revision.message)\n")
-        }
-    }
-}
-
 struct Heads: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the current heads.")
 

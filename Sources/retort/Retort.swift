@@ -14,7 +14,7 @@ struct Retort: ParsableCommand {
             """,
         version: Artifacts.toolVersion,
         subcommands: [Init.self, Sql.self, Upgrade.self, Downgrade.self, SchemaCommand.self, Check.self,
-                      History.self, Heads.self, Show.self]
+                      History.self, Heads.self, Branches.self, Show.self, RevisionCommand.self, Merge.self]
     )
 
     @OptionGroup var global: GlobalOptions
