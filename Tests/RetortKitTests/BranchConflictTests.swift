@@ -95,6 +95,17 @@ final class BranchConflictTests: XCTestCase {
         }
     }
 
+    func testALargeBranchyHistoryIsCheckedInOnePass() throws {
+        let history = GeneratedHistory.branchy(count: 2000, seed: 77, dependencies: true, maxHeads: 10)
+        let compilation = try TemporaryProject(history.files()).compile()
+        let start = Date()
+        XCTAssertEqual(BranchConflicts.find(compilation), [])
+        let seconds = Date().timeIntervalSince(start)
+        XCTAssertGreaterThan(history.merges, 250)
+        XCTAssertLessThan(seconds, 30, "\(history.merges) merges took \(seconds) s")
+        print("BranchConflicts.find: 2000 revisions, \(history.merges) merges, \(compilation.graph.heads.count) heads: \(String(format: "%.2f", seconds)) s")
+    }
+
     func testBranchesOfAGeneratedHistoryThatShareATableConflict() throws {
         // Every revision of the generated history also comments on one shared table: every
         // merge and every pair of heads then conflicts on that comment, exactly once each.

@@ -56,7 +56,6 @@ final class IntegrityTests: XCTestCase {
             """
         let edited = try digest(cosmetic)
         XCTAssertEqual(edited.content, base.content)
-        XCTAssertEqual(edited.header, base.header)
         XCTAssertEqual(edited.upgrade.map(\.sha256), base.upgrade.map(\.sha256))
         XCTAssertEqual(edited.upgrade.map(\.element), ["create-table", "create-index", "sql", "create-enum", "comment"])
     }
@@ -129,8 +128,11 @@ final class IntegrityTests: XCTestCase {
         XCTAssertEqual(manifest.headSchemaSha256, ManifestChain.schemaFingerprint(compilation.headState))
         XCTAssertEqual(manifest.historySha256?.count, 64)
         let merge = try XCTUnwrap(manifest.revisions.first { $0.id == "6a9d2e5c0b48" })
-        XCTAssertEqual(merge.upgradeOperations?.map(\.element), ["sql"])
+        XCTAssertEqual(merge.upgradeOperations?.map { String($0.prefix { $0 != " " }) }, ["sql"])
+        XCTAssertEqual(merge.upgradeOperations?.first?.count, 4 + 64)
         XCTAssertNil(merge.downgradeOperations)
+        XCTAssertEqual(ManifestCheck.recordedContentHashes(artifacts.files["manifest.json"]!),
+                       manifest.revisions.map { $0.contentSha256! }, "the fast path reads every recorded hash")
         let chains = ManifestChain.hashes(compilation.graph)
         XCTAssertEqual(merge.chainSha256, chains[compilation.graph.indexByID["6a9d2e5c0b48"]!])
     }
@@ -210,6 +212,14 @@ final class IntegrityTests: XCTestCase {
         XCTAssertEqual(found.first?.changes, ["removed"])
         XCTAssertEqual(found.first?.location.file, "out/manifest.json")
         XCTAssertGreaterThan(found.first?.location.line ?? 0, 1)
+    }
+
+    func testAnotherAttributeOfTheRevisionIsNamed() throws {
+        let found = try findings { p in
+            try p.write("revisions/0001_a.xml", first.replacingOccurrences(of: " format=\"1\"", with: ""))
+        }
+        XCTAssertEqual(found.first?.changes, ["attributes of <revision> changed"])
+        XCTAssertEqual(found.first?.location, SourceLocation(file: "proj/revisions/0001_a.xml", line: 1, column: 1))
     }
 
     func testOlderAndBrokenManifests() throws {

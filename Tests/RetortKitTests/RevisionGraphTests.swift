@@ -45,6 +45,22 @@ final class RevisionGraphTests: XCTestCase {
         }
     }
 
+    func testExclusiveAncestorsMatchSetDifferences() throws {
+        for seed in UInt64(51)...53 {
+            let graph = try RevisionGraph(GeneratedHistory.branchy(count: 400, seed: seed, dependencies: true).revisions())
+            var random = SeededGenerator(seed: seed)
+            for _ in 0..<200 {
+                let a = Int.random(in: 0..<graph.revisions.count, using: &random)
+                let b = Int.random(in: 0..<graph.revisions.count, using: &random)
+                let (left, right) = graph.exclusiveAncestors([a], [b])
+                let ancestorsA = graph.ancestors(of: [a]), ancestorsB = graph.ancestors(of: [b])
+                let inOrder = { (set: Set<Int>) in set.sorted { graph.position[$0] < graph.position[$1] } }
+                XCTAssertEqual(left, inOrder(ancestorsA.subtracting(ancestorsB)), "seed \(seed): \(a) vs \(b)")
+                XCTAssertEqual(right, inOrder(ancestorsB.subtracting(ancestorsA)), "seed \(seed): \(b) vs \(a)")
+            }
+        }
+    }
+
     func testDisplayOrderPutsChildrenFirstAndKeepsLinesTogether() throws {
         for seed in UInt64(21)...24 {
             let graph = try RevisionGraph(GeneratedHistory.branchy(count: 400, seed: seed).revisions())

@@ -40,47 +40,80 @@ public enum BranchConflicts {
     /// enum type); changing a table counts as touching everything in it. Two uses of the
     /// same object are no conflict. Raw `<sql>` is opaque and touches nothing.
     ///
-    /// The order check replays the common ancestry, then one branch and the other, and
-    /// compares the schema with the other order's; it costs a replay of the common
-    /// ancestry per pair of branches.
+    /// The order check compares the schema after one branch then the other with the
+    /// schema after the other order, both from the branches' common ancestry, which is
+    /// reached from the first branch's schema by its revisions' (self-checked) downgrades.
+    /// One pass over the history keeps the schema at the revisions a merge joins (as the
+    /// compiler does) and the branches are found by walking down only to their common
+    /// ancestry, so the cost is one replay plus the branches each merge joins; a history
+    /// with neither merges nor several heads costs nothing.
     public static func find(_ compilation: Compilation) -> [BranchConflict] {
         let graph = compilation.graph
-        var conflicts: [BranchConflict] = []
-        for merge in graph.order {
-            var joined: [Int] = []
-            for predecessor in graph.parents[merge] + graph.dependencies[merge] where !joined.contains(predecessor) {
-                joined.append(predecessor)
+        let heads = graph.heads
+        func joined(_ index: Int) -> [Int] {
+            var result: [Int] = []
+            for predecessor in graph.parents[index] + graph.dependencies[index] where !result.contains(predecessor) {
+                result.append(predecessor)
             }
-            guard joined.count > 1 else { continue }
-            for a in joined.indices {
-                for b in joined.indices where b > a {
-                    conflicts += between(joined[a], joined[b], merge: merge, compilation)
+            return result
+        }
+        let merges = graph.order.filter { joined($0).count > 1 }
+        guard !merges.isEmpty || heads.count > 1 else { return [] }
+
+        var conflicts: [BranchConflict] = []
+        var states: [Int: SchemaState] = [:]
+        var consumers = graph.children.map(\.count)
+        func take(_ index: Int) -> SchemaState {
+            consumers[index] -= 1
+            return consumers[index] == 0 ? states.removeValue(forKey: index)! : states[index]!
+        }
+        for index in graph.order {
+            let predecessors = joined(index)
+            var state = SchemaState()
+            if predecessors.count > 1 {
+                for a in predecessors.indices {
+                    for b in predecessors.indices where b > a {
+                        conflicts += between(predecessors[a], predecessors[b], states[predecessors[a]]!, merge: index, compilation)
+                    }
                 }
             }
+            if let first = predecessors.first {
+                if predecessors.count > 1 {
+                    let missing = graph.exclusiveAncestors(Array(predecessors.dropFirst()), [first]).left
+                    state = states[first]!
+                    for revision in missing { _ = replay(revision, onto: &state, compilation) }
+                    for predecessor in predecessors { _ = take(predecessor) }
+                } else {
+                    state = take(first)
+                }
+            }
+            _ = replay(index, onto: &state, compilation)
+            if !graph.children[index].isEmpty || heads.count > 1 { states[index] = state }
         }
-        let heads = graph.heads
         for a in heads.indices {
             for b in heads.indices where b > a {
-                conflicts += between(heads[a], heads[b], merge: nil, compilation)
+                conflicts += between(heads[a], heads[b], states[heads[a]]!, merge: nil, compilation)
             }
         }
         return conflicts.sorted { ($0.first, $0.second, $0.object) < ($1.first, $1.second, $1.object) }
     }
 
     /// The conflicts between the branch that leads to `left` and the one that leads to
-    /// `right`, since their common ancestry.
-    static func between(_ left: Int, _ right: Int, merge: Int?, _ compilation: Compilation) -> [BranchConflict] {
+    /// `right`, since their common ancestry; `leftState` is the schema at `left`.
+    static func between(_ left: Int, _ right: Int, _ leftState: SchemaState, merge: Int?, _ compilation: Compilation) -> [BranchConflict] {
         let graph = compilation.graph
-        let leftAncestry = graph.ancestors(of: [left]), rightAncestry = graph.ancestors(of: [right])
-        let inOrder = { (set: Set<Int>) in set.sorted { graph.position[$0] < graph.position[$1] } }
-        let leftOnly = inOrder(leftAncestry.subtracting(rightAncestry))
-        let rightOnly = inOrder(rightAncestry.subtracting(leftAncestry))
+        let (leftOnly, rightOnly) = graph.exclusiveAncestors([left], [right])
         guard !leftOnly.isEmpty, !rightOnly.isEmpty else { return [] }
 
-        var base = SchemaState()
-        var baseReplays = true
-        for index in inOrder(leftAncestry.intersection(rightAncestry)) where !replay(index, onto: &base, compilation) {
-            baseReplays = false
+        // The common ancestry's schema: the left branch undone, newest first.
+        var base = leftState
+        var baseKnown = true
+        for index in leftOnly.reversed() where !undo(index, on: &base, compilation) { baseKnown = false }
+        if !baseKnown {
+            let ancestry = graph.ancestors(of: [left]).intersection(graph.ancestors(of: [right]))
+            base = SchemaState()
+            baseKnown = true
+            for index in graph.order where ancestry.contains(index) && !replay(index, onto: &base, compilation) { baseKnown = false }
         }
         var afterLeft = base, afterRight = base
         let leftTouches = touches(of: leftOnly, on: &afterLeft, compilation)
@@ -97,8 +130,19 @@ public enum BranchConflicts {
 
         var found: [BranchConflict] = []
         var reported = Set<ObjectRef>()
+        // The right side's touches by object and by container, so each left touch meets
+        // only the right touches it could conflict with.
+        var byObject: [ObjectRef: [Int]] = [:], byContainer: [ObjectRef: [Int]] = [:]
+        for (k, r) in rightTouches.enumerated() {
+            byObject[r.object, default: []].append(k)
+            for container in r.containers { byContainer[container, default: []].append(k) }
+        }
         for l in leftTouches {
-            for r in rightTouches {
+            var candidates = byObject[l.object] ?? []
+            if l.changes { candidates += byContainer[l.object] ?? [] }
+            for container in l.containers { candidates += byObject[container] ?? [] }
+            for k in Set(candidates).sorted() {
+                let r = rightTouches[k]
                 guard let object = l.conflict(with: r), !reported.contains(object) else { continue }
                 reported.insert(object)
                 found.append(BranchConflict(
@@ -108,7 +152,7 @@ public enum BranchConflicts {
             }
         }
 
-        guard baseReplays else { return found }
+        guard baseKnown else { return found }
         // The other order: each branch replayed after the other.
         var leftThenRight = afterLeft, rightThenLeft = afterRight
         let failureRight = replayAll(rightOnly, onto: &leftThenRight, compilation)
@@ -162,6 +206,16 @@ public enum BranchConflicts {
             if (try? state.apply(operation, at: location)) == nil { ok = false }
         }
         return ok
+    }
+
+    /// Applies a revision's downgrade (proven by the compiler to restore the state before
+    /// it); false when it does not apply.
+    private static func undo(_ index: Int, on state: inout SchemaState, _ compilation: Compilation) -> Bool {
+        let compiled = compilation.revisions[index]
+        for operation in compiled.downgrade {
+            do { _ = try state.apply(operation, at: compiled.revision.location) } catch { return false }
+        }
+        return true
     }
 
     struct ReplayFailure {

@@ -135,6 +135,43 @@ public struct RevisionGraph: Sendable {
         return seen
     }
 
+    /// The revisions only `left`'s ancestry holds and those only `right`'s holds (each
+    /// ancestry including the revisions themselves, through parents and dependencies), in
+    /// replay order. Walks down from both sides only as far as their common ancestry, as
+    /// git paints down to a merge base: the cost is the two branches, not the history.
+    public func exclusiveAncestors(_ left: [Int], _ right: [Int]) -> (left: [Int], right: [Int]) {
+        let leftFlag: UInt8 = 1, rightFlag: UInt8 = 2, both: UInt8 = 3
+        var flags: [Int: UInt8] = [:]
+        var queued = Set<Int>()
+        var heap = MinHeap([])   // of -position: the latest revision first
+        var unresolved = 0       // queued revisions not yet known to be common
+        func mark(_ index: Int, _ flag: UInt8) {
+            let old = flags[index] ?? 0
+            let new = old | flag
+            guard new != old else { return }
+            flags[index] = new
+            if queued.contains(index) {
+                if new == both { unresolved -= 1 }
+            } else {
+                queued.insert(index)
+                heap.push(-position[index])
+                if new != both { unresolved += 1 }
+            }
+        }
+        for index in left { mark(index, leftFlag) }
+        for index in right { mark(index, rightFlag) }
+        while unresolved > 0, let top = heap.pop() {
+            let index = order[-top]
+            queued.remove(index)
+            let flag = flags[index]!
+            if flag != both { unresolved -= 1 }
+            for predecessor in parents[index] { mark(predecessor, flag) }
+            for predecessor in dependencies[index] { mark(predecessor, flag) }
+        }
+        let inOrder = { (flag: UInt8) in flags.compactMap { $0.value == flag ? $0.key : nil }.sorted { self.position[$0] < self.position[$1] } }
+        return (inOrder(leftFlag), inOrder(rightFlag))
+    }
+
     public func isAncestor(_ a: Int, of b: Int) -> Bool {
         if a == b { return true }
         if position[a] > position[b] { return false }

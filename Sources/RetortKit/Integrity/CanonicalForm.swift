@@ -23,91 +23,104 @@ import Crypto
 public enum CanonicalForm {
     /// The canonical text of `node` and everything below it.
     public static func text(of node: XMLNode) -> String {
-        var out = ""
+        var out: [UInt8] = []
         append(node, to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// SHA-256 (hex) of the canonical text of `node`.
     public static func hash(of node: XMLNode) -> String {
-        SHA256.hash(data: Array(text(of: node).utf8)).hexString
+        var out: [UInt8] = []
+        append(node, to: &out)
+        return SHA256.hash(data: out).hexString
     }
 
     static let sqlTextElements: Set<String> = ["sql", "forward", "reverse", "create-view", "view"]
     static let exactTextElements: Set<String> = ["value"]
-    static let sqlAttributes: Set<String> = ["default", "expression", "where", "using", "generated", "type"]
-    static let listAttributes: Set<String> = ["columns", "include", "parent", "depends-on", "branch-labels", "references"]
+    static let sqlAttributes: Set<String> = ["default", "expression", "where", "using", "generated", "type",
+                                             "columns", "include", "parent", "depends-on", "branch-labels", "references"]
 
-    private static func append(_ node: XMLNode, to out: inout String) {
-        out += "<"
-        out += node.name
-        let attributes = node.attributes.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        for attribute in attributes {
-            out += " "
-            out += attribute.name
-            out += "="
-            out += quoted(attributeValue(attribute.name, attribute.value, element: node.name))
-        }
-        out += ">"
-        let text = textContent(node)
-        if !text.isEmpty { out += quoted(text) }
+    static func append(_ node: XMLNode, to out: inout [UInt8]) {
+        appendStart(node, to: &out)
         for child in node.children where child.name != "lint-allow" {
             append(child, to: &out)
         }
-        out += "</"
-        out += node.name
-        out += ">"
+        appendEnd(node, to: &out)
     }
 
-    private static func attributeValue(_ name: String, _ value: String, element: String) -> String {
-        if listAttributes.contains(name) { return normalizeList(value) }
-        if sqlAttributes.contains(name) { return normalizeSQL(value) }
-        return value
+    /// `<name a="v" ...>` with attributes sorted by name, then the text if any.
+    static func appendStart(_ node: XMLNode, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "<"))
+        out += node.name.utf8
+        let attributes = node.attributes.count < 2 ? node.attributes
+            : node.attributes.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        for attribute in attributes {
+            out.append(UInt8(ascii: " "))
+            out += attribute.name.utf8
+            out.append(UInt8(ascii: "="))
+            if sqlAttributes.contains(attribute.name) {
+                appendQuoted(normalizeSQL(Array(attribute.value.utf8)), to: &out)
+            } else {
+                appendQuoted(Array(attribute.value.utf8), to: &out)
+            }
+        }
+        out.append(UInt8(ascii: ">"))
+        let text: [UInt8]
+        if exactTextElements.contains(node.name) {
+            text = Array(node.text.utf8)
+        } else if sqlTextElements.contains(node.name) {
+            text = normalizeSQL(Array(node.text.utf8))
+        } else {
+            text = trimmed(Array(node.text.utf8))
+        }
+        if !text.isEmpty { appendQuoted(text, to: &out) }
     }
 
-    private static func textContent(_ node: XMLNode) -> String {
-        if exactTextElements.contains(node.name) { return node.text }
-        if sqlTextElements.contains(node.name) { return normalizeSQL(node.text) }
-        return node.text.trimmingWhitespace()
+    static func appendEnd(_ node: XMLNode, to out: inout [UInt8]) {
+        out += "</".utf8
+        out += node.name.utf8
+        out.append(UInt8(ascii: ">"))
     }
 
     /// `"` + the text with `\` and `"` escaped + `"`: unambiguous next to the markup.
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            default: out.unicodeScalars.append(scalar)
-            }
+    private static func appendQuoted(_ text: [UInt8], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text {
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }
+            out.append(byte)
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
     }
 
-    /// Items separated by commas or whitespace, trimmed, joined with one comma: the
-    /// decoders split `columns="a, b"` and `parent="x  y"` the same way.
-    static func normalizeList(_ value: String) -> String {
-        normalizeSQL(value)
+    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+
+    private static func trimmed(_ bytes: [UInt8]) -> [UInt8] {
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return [] }
+        return Array(bytes[first...last])
     }
 
     /// SQL with layout whitespace removed (see the type's documentation).
     public static func normalizeSQL(_ text: String) -> String {
-        let s = Array(text.unicodeScalars)
-        var out = String.UnicodeScalarView()
+        String(decoding: normalizeSQL(Array(text.utf8)), as: UTF8.self)
+    }
+
+    static func normalizeSQL(_ s: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
         var pendingSpace = false
         var i = 0
+        let newline = UInt8(ascii: "\n")
 
-        func isSpace(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" }
-        func tight(_ c: Unicode.Scalar) -> Bool { c == "(" || c == ")" || c == "," }
-        func emit(_ c: Unicode.Scalar) {
-            if pendingSpace, let last = out.last, last != "\n", !tight(last), !tight(c) { out.append(" ") }
+        func tight(_ c: UInt8) -> Bool { c == UInt8(ascii: "(") || c == UInt8(ascii: ")") || c == UInt8(ascii: ",") }
+        func emit(_ c: UInt8) {
+            if pendingSpace, let last = out.last, last != newline, !tight(last), !tight(c) { out.append(0x20) }
             pendingSpace = false
             out.append(c)
         }
         func emitVerbatim(_ from: Int, _ to: Int) {
             guard from < to else { return }
             emit(s[from])
-            for k in (from + 1)..<to { out.append(s[k]) }
+            out += s[(from + 1)..<to]
         }
 
         while i < s.count {
@@ -118,22 +131,22 @@ public enum CanonicalForm {
                 continue
             }
             // Line comment: kept to the end of its line, the newline kept too (it ends it).
-            if c == "-", i + 1 < s.count, s[i + 1] == "-" {
+            if c == UInt8(ascii: "-"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "-") {
                 var j = i
-                while j < s.count && s[j] != "\n" { j += 1 }
+                while j < s.count && s[j] != newline { j += 1 }
                 var end = j
-                while end > i && (s[end - 1] == " " || s[end - 1] == "\t" || s[end - 1] == "\r") { end -= 1 }
+                while end > i && (s[end - 1] == 0x20 || s[end - 1] == 0x09 || s[end - 1] == 0x0D) { end -= 1 }
                 emitVerbatim(i, end)
-                if j < s.count { out.append("\n") }
+                if j < s.count { out.append(newline) }
                 i = j + 1
                 continue
             }
             // Block comment, nested as PostgreSQL nests them.
-            if c == "/", i + 1 < s.count, s[i + 1] == "*" {
+            if c == UInt8(ascii: "/"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "*") {
                 var depth = 0, j = i
                 repeat {
-                    if j + 1 < s.count, s[j] == "/", s[j + 1] == "*" { depth += 1; j += 2 }
-                    else if j + 1 < s.count, s[j] == "*", s[j + 1] == "/" { depth -= 1; j += 2 }
+                    if j + 1 < s.count, s[j] == UInt8(ascii: "/"), s[j + 1] == UInt8(ascii: "*") { depth += 1; j += 2 }
+                    else if j + 1 < s.count, s[j] == UInt8(ascii: "*"), s[j + 1] == UInt8(ascii: "/") { depth -= 1; j += 2 }
                     else { j += 1 }
                 } while depth > 0 && j < s.count
                 emitVerbatim(i, j)
@@ -141,11 +154,11 @@ public enum CanonicalForm {
                 continue
             }
             // 'literal' (with '' inside, and backslash escapes after E), "identifier".
-            if c == "'" || c == "\"" {
-                let escapes = c == "'" && i > 0 && (s[i - 1] == "E" || s[i - 1] == "e")
+            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+                let escapes = c == UInt8(ascii: "'") && i > 0 && (s[i - 1] == UInt8(ascii: "E") || s[i - 1] == UInt8(ascii: "e"))
                 var j = i + 1
                 while j < s.count {
-                    if escapes && s[j] == "\\" { j += 2; continue }
+                    if escapes && s[j] == UInt8(ascii: "\\") { j += 2; continue }
                     if s[j] == c {
                         if j + 1 < s.count && s[j + 1] == c { j += 2; continue }
                         j += 1
@@ -153,17 +166,18 @@ public enum CanonicalForm {
                     }
                     j += 1
                 }
-                emitVerbatim(i, min(j, s.count))
-                i = min(j, s.count)
+                let end = min(j, s.count)
+                emitVerbatim(i, end)
+                i = end
                 continue
             }
             // $tag$ body $tag$.
-            if c == "$", let tagEnd = dollarTagEnd(s, i) {
-                let tag = Array(s[i...tagEnd])
+            if c == UInt8(ascii: "$"), let tagEnd = dollarTagEnd(s, i) {
+                let tag = s[i...tagEnd]
                 var j = tagEnd + 1
                 var close: Int?
                 while j + tag.count <= s.count {
-                    if Array(s[j..<(j + tag.count)]) == tag { close = j; break }
+                    if s[j..<(j + tag.count)].elementsEqual(tag) { close = j; break }
                     j += 1
                 }
                 guard let close else {
@@ -172,28 +186,32 @@ public enum CanonicalForm {
                     continue
                 }
                 emitVerbatim(i, tagEnd + 1)
-                out.append(contentsOf: dedent(Array(s[(tagEnd + 1)..<close])).unicodeScalars)
-                for k in close..<(close + tag.count) { out.append(s[k]) }
+                out += dedent(Array(s[(tagEnd + 1)..<close]))
+                out += tag
                 i = close + tag.count
                 continue
             }
             emit(c)
             i += 1
         }
-        return String(out)
+        return out
     }
 
+    private static func isWordByte(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || c == UInt8(ascii: "_") || c >= 0x80
+    }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+
     /// The end of a dollar-quote tag starting at `start` (`$$` or `$name$`), if it is one.
-    private static func dollarTagEnd(_ s: [Unicode.Scalar], _ start: Int) -> Int? {
+    private static func dollarTagEnd(_ s: [UInt8], _ start: Int) -> Int? {
         // `$1` is a parameter, and a tag cannot follow an identifier character.
-        if start > 0, s[start - 1].properties.isAlphabetic || s[start - 1] == "_" || ("0"..."9").contains(s[start - 1]) { return nil }
+        if start > 0, isWordByte(s[start - 1]) || isDigit(s[start - 1]) { return nil }
         var j = start + 1
         while j < s.count {
             let c = s[j]
-            if c == "$" { return j }
-            let letter = c.properties.isAlphabetic || c == "_"
-            let digit = ("0"..."9").contains(c)
-            if !(letter || (digit && j > start + 1)) { return nil }
+            if c == UInt8(ascii: "$") { return j }
+            if !(isWordByte(c) || (isDigit(c) && j > start + 1)) { return nil }
             j += 1
         }
         return nil
@@ -201,24 +219,30 @@ public enum CanonicalForm {
 
     /// A dollar-quoted body with trailing blanks, blank first and last lines and the
     /// common indentation of its lines removed.
-    private static func dedent(_ body: [Unicode.Scalar]) -> String {
-        var lines = String(String.UnicodeScalarView(body)).split(separator: "\n", omittingEmptySubsequences: false).map {
-            var line = Substring($0)
-            while let last = line.last, last == " " || last == "\t" || last == "\r" { line.removeLast() }
+    private static func dedent(_ body: [UInt8]) -> [UInt8] {
+        func blank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+        var lines = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line -> ArraySlice<UInt8> in
+            var line = line
+            while let last = line.last, blank(last) || last == 0x0D { line.removeLast() }
             return line
         }
         // Text on the opening line does not share the indentation of the lines below it.
-        var opening: Substring?
+        var opening: ArraySlice<UInt8>?
         if let first = lines.first, !first.isEmpty {
-            opening = first.drop { $0 == " " || $0 == "\t" }
+            opening = first.drop { blank($0) }
             lines.removeFirst()
         }
         while let first = lines.first, first.isEmpty { lines.removeFirst() }
         while let last = lines.last, last.isEmpty { lines.removeLast() }
-        let indents = lines.filter { !$0.isEmpty }.map { $0.prefix { $0 == " " || $0 == "\t" }.count }
-        let common = indents.min() ?? 0
-        let body = lines.map { $0.isEmpty ? "" : String($0.dropFirst(common)) }
-        return ((opening.map { [String($0)] } ?? []) + body).joined(separator: "\n")
+        let common = lines.filter { !$0.isEmpty }.map { $0.prefix { blank($0) }.count }.min() ?? 0
+        var out: [UInt8] = []
+        var parts = lines.map { $0.isEmpty ? $0 : $0.dropFirst(common) }
+        if let opening { parts.insert(opening, at: 0) }
+        for (k, part) in parts.enumerated() {
+            if k > 0 { out.append(UInt8(ascii: "\n")) }
+            out += part
+        }
+        return out
     }
 }
 
@@ -227,33 +251,39 @@ public enum CanonicalForm {
 public struct RevisionDigest: Hashable, Sendable {
     /// SHA-256 of the canonical text of the whole `<revision>` element.
     public var content: String
-    /// SHA-256 of the canonical `<revision>` start tag alone (id, parents, message, ...).
-    public var header: String
     /// One entry per operation element of `<upgrade>`, in order.
     public var upgrade: [OperationDigest]
     /// One entry per operation element of an explicit `<downgrade>`; nil when derived.
     public var downgrade: [OperationDigest]?
 
-    public init(content: String = "", header: String = "", upgrade: [OperationDigest] = [], downgrade: [OperationDigest]? = nil) {
+    public init(content: String = "", upgrade: [OperationDigest] = [], downgrade: [OperationDigest]? = nil) {
         self.content = content
-        self.header = header
         self.upgrade = upgrade
         self.downgrade = downgrade
     }
 
-    /// The digest of a `<revision>` element as the reader parsed it.
+    /// The digest of a `<revision>` element as the reader parsed it: one pass over its
+    /// canonical text, hashing each operation's part of it on the way.
     public init(_ root: XMLNode) {
-        var header = root
-        header.children = []
-        header.text = ""
-        self.init(content: CanonicalForm.hash(of: root), header: CanonicalForm.hash(of: header))
-        for child in root.children {
-            let operations = child.children.filter { $0.name != "lint-allow" }.map {
-                OperationDigest(element: $0.name, location: $0.location, sha256: CanonicalForm.hash(of: $0))
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        CanonicalForm.appendStart(root, to: &out)
+        var upgrade: [OperationDigest] = [], downgrade: [OperationDigest]?
+        for section in root.children where section.name != "lint-allow" {
+            CanonicalForm.appendStart(section, to: &out)
+            var operations: [OperationDigest] = []
+            for operation in section.children where operation.name != "lint-allow" {
+                let start = out.count
+                CanonicalForm.append(operation, to: &out)
+                operations.append(OperationDigest(element: operation.name, location: operation.location,
+                                                  sha256: SHA256.hash(data: out[start...]).hexString))
             }
-            if child.name == "upgrade" { upgrade = operations }
-            if child.name == "downgrade" { downgrade = operations }
+            CanonicalForm.appendEnd(section, to: &out)
+            if section.name == "upgrade" { upgrade = operations }
+            if section.name == "downgrade" { downgrade = operations }
         }
+        CanonicalForm.appendEnd(root, to: &out)
+        self.init(content: SHA256.hash(data: out).hexString, upgrade: upgrade, downgrade: downgrade)
     }
 }
 
@@ -262,4 +292,7 @@ public struct OperationDigest: Hashable, Sendable {
     public var element: String
     public var location: SourceLocation
     public var sha256: String
+
+    /// `element sha256`, as the manifest lists it.
+    public var entry: String { element + " " + sha256 }
 }

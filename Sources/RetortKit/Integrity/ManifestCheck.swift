@@ -28,30 +28,55 @@ public enum ManifestCheck {
     /// - Returns: one finding per edited or removed revision, in manifest order.
     /// - Throws: a `bad-manifest` diagnostic when the bytes are not a manifest.
     public static func editedRevisions(_ project: Project, manifest: [UInt8], manifestPath: String) throws -> [EditedRevision] {
+        // The common case, nothing edited, without decoding the manifest: every content
+        // hash it records is the hash of a current revision (a hash covers the id, so a
+        // removed or edited revision's recorded hash matches no current one).
+        let current = Set(project.revisions.map(\.digest.content))
+        if let recorded = recordedContentHashes(manifest), recorded.allSatisfy(current.contains) { return [] }
+
         let decoded: Manifest
         do {
             decoded = try JSONDecoder().decode(Manifest.self, from: Data(manifest))
         } catch {
             throw Diagnostic("bad-manifest", at: SourceLocation(file: manifestPath, line: 1, column: 1), "cannot read the manifest: \(error)")
         }
-        let current = Dictionary(project.revisions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let byID = Dictionary(project.revisions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let lines = ManifestLines(manifest)
         var findings: [EditedRevision] = []
         for entry in decoded.revisions {
             guard let recorded = entry.contentSha256 else { continue }
-            guard let revision = current[entry.id] else {
+            guard let revision = byID[entry.id] else {
                 let at = SourceLocation(file: manifestPath, line: lines.line(ofID: entry.id), column: 1)
                 findings.append(EditedRevision(revision: entry.id, location: at, changes: ["removed"],
                                                message: "revision \(entry.id) (\(entry.source)) is recorded in \(manifestPath) but no longer exists; a shipped revision must stay"))
                 continue
             }
-            let digest = revision.digest
-            guard digest.content != recorded else { continue }
+            guard revision.digest.content != recorded else { continue }
             let (changes, first) = describe(entry, revision)
             findings.append(EditedRevision(revision: entry.id, location: first ?? revision.location, changes: changes,
                                            message: "revision \(entry.id) changed after it was recorded in \(manifestPath): \(changes.joined(separator: "; "))"))
         }
         return findings
+    }
+
+    /// Every `"contentSha256" : "<hex>"` value in a manifest's bytes; nil when the bytes
+    /// are not UTF-8 JSON as Retort writes it (then the full decoder decides).
+    static func recordedContentHashes(_ bytes: [UInt8]) -> [String]? {
+        let key = Array("\"contentSha256\" : \"".utf8)
+        var result: [String] = []
+        var i = 0
+        guard bytes.first == UInt8(ascii: "{") else { return nil }
+        while i + key.count + 64 < bytes.count {
+            if bytes[i] == key[0], bytes[i..<(i + key.count)].elementsEqual(key) {
+                let start = i + key.count
+                guard bytes[start + 64] == UInt8(ascii: "\"") else { return nil }
+                result.append(String(decoding: bytes[start..<(start + 64)], as: UTF8.self))
+                i = start + 65
+            } else {
+                i += 1
+            }
+        }
+        return result
     }
 
     /// The manifest's default place for `project`: `manifest.json` in its output folder.
@@ -69,12 +94,13 @@ public enum ManifestCheck {
         if entry.dependsOn != revision.dependsOn { changes.append("depends-on changed from \(list(entry.dependsOn)) to \(list(revision.dependsOn))") }
         if entry.branchLabels != revision.branchLabels { changes.append("branch-labels changed from \(list(entry.branchLabels)) to \(list(revision.branchLabels))") }
         if entry.message != revision.message { changes.append("message changed") }
-        if changes.isEmpty, let header = entry.headerSha256, header != revision.digest.header {
-            changes.append("attributes of <revision> changed")
-        }
         if !changes.isEmpty { first = revision.location }
 
-        func operations(_ section: String, _ old: [Manifest.OperationEntry], _ new: [OperationDigest]) {
+        func operations(_ section: String, _ entries: [String], _ new: [OperationDigest]) {
+            let old = entries.map { entry in
+                let parts = entry.split(separator: " ", maxSplits: 1).map(String.init)
+                return (element: parts.first ?? "", sha256: parts.count > 1 ? parts[1] : "")
+            }
             for change in diff(old, new) {
                 switch change {
                 case .changed(let at):
@@ -95,7 +121,11 @@ public enum ManifestCheck {
         case (.some, nil): changes.append("explicit <downgrade> removed")
         case (let old?, let new?): operations("downgrade", old, new)
         }
-        if changes.isEmpty { changes.append("content changed") }
+        // Same operations and known attributes: another attribute of <revision> changed.
+        if changes.isEmpty {
+            changes.append("attributes of <revision> changed")
+            first = revision.location
+        }
         return (changes, first)
     }
 
@@ -107,7 +137,7 @@ public enum ManifestCheck {
 
     /// Aligns the recorded and current operations on their hashes (longest common
     /// subsequence); between two matches, removed and added operations pair up as changed.
-    static func diff(_ old: [Manifest.OperationEntry], _ new: [OperationDigest]) -> [OperationChange] {
+    static func diff(_ old: [(element: String, sha256: String)], _ new: [OperationDigest]) -> [OperationChange] {
         let a = old.map(\.sha256), b = new.map(\.sha256)
         if a == b { return [] }
         var lcs = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)

@@ -186,7 +186,7 @@ private final class TreeBuilder {
                 var value = String(decoding: UnsafeBufferPointer(start: begin, count: end - begin), as: UTF8.self)
                 // Without entity substitution libxml2 hands `&` in an attribute value back
                 // as `&#38;` (every `&`, so the decoding is unambiguous).
-                if value.contains("&") { value = value.replacingOccurrences(of: "&#38;", with: "&") }
+                if value.utf8.contains(UInt8(ascii: "&")) { value = value.replacingOccurrences(of: "&#38;", with: "&") }
                 attrs.append((String(cString: name), value))
             }
         }

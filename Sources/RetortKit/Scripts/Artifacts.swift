@@ -55,9 +55,8 @@ public struct Artifacts: Sendable {
                 let digest = revision.digest
                 return .init(id: revision.id, parents: revision.parents, dependsOn: revision.dependsOn, branchLabels: revision.branchLabels,
                              message: revision.message, source: revision.location.file, sourceSha256: revision.sourceHash,
-                             contentSha256: digest.content, headerSha256: digest.header, chainSha256: chains[index],
-                             upgradeOperations: digest.upgrade.map { .init(element: $0.element, sha256: $0.sha256) },
-                             downgradeOperations: digest.downgrade.map { $0.map { .init(element: $0.element, sha256: $0.sha256) } },
+                             contentSha256: digest.content, chainSha256: chains[index],
+                             upgradeOperations: digest.upgrade.map(\.entry), downgradeOperations: digest.downgrade.map { $0.map(\.entry) },
                              upgrade: upgradeFile[index]!, downgrade: downgradeFile[index]!,
                              irreversible: compilation.revisions[index].irreversibleAt != nil)
             },

@@ -4,20 +4,13 @@ import Crypto
 /// and, per revision, the hash of its canonical content chained over the graph, so that a
 /// shipped revision edited later is found (`ManifestCheck`).
 ///
-/// Format 2 added `contentSha256`, `headerSha256`, `chainSha256`, the per-operation
-/// hashes, `historySha256` and `headSchemaSha256`; a format-1 manifest still decodes (its
+/// Format 2 added `contentSha256`, `chainSha256`, the per-operation hashes,
+/// `historySha256` and `headSchemaSha256`; a format-1 manifest still decodes (its
 /// revisions are simply not checked for edits).
 public struct Manifest: Codable, Sendable {
     public static let currentFormat = 2
 
     public struct Target: Codable, Sendable { public var postgres: Int }
-
-    public struct OperationEntry: Codable, Sendable, Hashable {
-        /// The operation's element name, e.g. `add-column`.
-        public var element: String
-        /// SHA-256 of its canonical text (`CanonicalForm`).
-        public var sha256: String
-    }
 
     public struct RevisionEntry: Codable, Sendable {
         public var id: String
@@ -30,14 +23,14 @@ public struct Manifest: Codable, Sendable {
         public var sourceSha256: String
         /// SHA-256 of the canonical `<revision>` element: changes only with what it does.
         public var contentSha256: String?
-        /// SHA-256 of the canonical `<revision>` start tag (id, parents, message, ...).
-        public var headerSha256: String?
         /// SHA-256 over `contentSha256` and the chain hashes of the parents, then of the
         /// `depends-on` revisions: a revision's chain hash changes when anything below it does.
         public var chainSha256: String?
-        public var upgradeOperations: [OperationEntry]?
-        /// Present only when the revision gives an explicit `<downgrade>`.
-        public var downgradeOperations: [OperationEntry]?
+        /// One `element sha256` per operation of `<upgrade>`, e.g. `add-column 3f2a...`: the
+        /// SHA-256 of the operation's canonical text, to say which one changed.
+        public var upgradeOperations: [String]?
+        /// The same for an explicit `<downgrade>`; absent when the downgrade is derived.
+        public var downgradeOperations: [String]?
         public var upgrade: String
         public var downgrade: String
         public var irreversible: Bool
