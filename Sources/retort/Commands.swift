@@ -52,27 +52,59 @@ func relativeDisplay(_ url: URL) -> String {
 struct Sql: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write every script and the manifest into the output folder.",
-        discussion: "Writes upgrade/ and downgrade/ per revision, upgrade.sql, downgrade.sql, schema.sql and manifest.json, atomically: on any error the folder is left as it was.")
+        discussion: """
+            Writes upgrade/ and downgrade/ per revision, upgrade.sql, downgrade.sql, schema.sql and \
+            manifest.json, atomically: on any error the folder is left as it was. Revisions whose \
+            content changed since the manifest already in the output folder recorded them are \
+            reported (edited-revision): as warnings when writing, as findings with --check.
+            """)
 
     @OptionGroup var global: GlobalOptions
-    @Flag(help: "Write nothing; exit 1 when the output folder is not what would be written.") var check = false
+    @Flag(help: "Write nothing; exit 1 when the output folder is not what would be written or a recorded revision was edited.") var check = false
+    @Option(help: ArgumentHelp("The manifest to check revisions against (default: manifest.json in the output folder), e.g. the main branch's.", valueName: "FILE"))
+    var manifest: String?
 
     func run() throws {
         let compilation = try global.compile()
         let artifacts = try Artifacts.build(compilation)
-        let out = compilation.project.outputDirectory
-        let shown = compilation.project.displayPath(out)
+        let project = compilation.project
+        let out = project.outputDirectory
+        let shown = project.displayPath(out)
+        let edited = try editedRevisions(project)
         if check {
             let differences = OutputWriter.differences(artifacts, in: out)
-            if differences.isEmpty {
+            if differences.isEmpty && edited.isEmpty {
                 write("\(shown) is up to date (\(artifacts.files.count) files)\n")
                 return
             }
-            FileHandle.standardError.write(Data(("\(shown) is stale; run `make sql` (retort sql):\n" + differences.map { "  \($0)\n" }.joined()).utf8))
+            var report = edited.map { "\($0.location): error[\($0.rule)]: \($0.message)\n" }.joined()
+            if !differences.isEmpty {
+                report += "\(shown) is stale; run `make sql` (retort sql):\n" + differences.map { "  \($0)\n" }.joined()
+            }
+            FileHandle.standardError.write(Data(report.utf8))
             throw ExitCode(1)
         }
+        FileHandle.standardError.write(Data(edited.map { "\($0.location): warning[\($0.rule)]: \($0.message)\n" }.joined().utf8))
         try OutputWriter.write(artifacts, to: out)
         write("wrote \(artifacts.files.count) files to \(shown) (\(compilation.graph.order.count) revisions)\n")
+    }
+
+    /// Edited revisions against `--manifest` or the output folder's manifest; none when
+    /// there is no manifest yet.
+    func editedRevisions(_ project: Project) throws -> [EditedRevision] {
+        let url = manifest.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? ManifestCheck.committedManifest(of: project)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            if manifest != nil { throw ValidationError("cannot read the manifest \(url.path)") }
+            return []
+        }
+        let shown = manifest ?? project.displayPath(url)
+        do {
+            return try ManifestCheck.editedRevisions(project, manifest: [UInt8](data), manifestPath: shown)
+        } catch let diagnostic as Diagnostic where manifest == nil {
+            // A manifest broken by a merge conflict must not stop `retort sql` from rewriting it.
+            FileHandle.standardError.write(Data("\(diagnostic.location.map { "\($0): " } ?? "")warning: \(diagnostic.message); revisions not checked for edits\n".utf8))
+            return []
+        }
     }
 }
 
@@ -161,29 +193,6 @@ struct Check: ParsableCommand {
         }
         FileHandle.standardError.write(Data(("the models differ from the schema the history builds:\n" + differences.map { "\($0)\n" }.joined()).utf8))
         throw ExitCode(1)
-    }
-}
-
-struct History: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the revisions, newest first.")
-
-    @OptionGroup var global: GlobalOptions
-
-    func run() throws {
-        let compilation = try global.compile()
-        let graph = compilation.graph
-        let heads = Set(graph.heads)
-        for index in graph.order.reversed() {
-            let revision = graph.revisions[index]
-            let parents = revision.parents.isEmpty ? "<base>" : revision.parents.joined(separator: ", ")
-            var flags: [String] = []
-            if heads.contains(index) { flags.append("head") }
-            if revision.parents.count > 1 { flags.append("merge") }
-            if graph.children[index].count > 1 { flags.append("branchpoint") }
-            if !revision.branchLabels.isEmpty { flags.append("labels: " + revision.branchLabels.joined(separator: ", ")) }
-            let suffix = flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"
-            write("\(parents) -> \(revision.id)\(suffix), \(revision.message)\n")
-        }
     }
 }
 

@@ -14,7 +14,8 @@ struct Retort: ParsableCommand {
             """,
         version: Artifacts.toolVersion,
         subcommands: [Init.self, Sql.self, Upgrade.self, Downgrade.self, SchemaCommand.self, Check.self,
-                      History.self, Heads.self, Show.self, LintCommand.self, Explain.self]
+                      History.self, Heads.self, Branches.self, Show.self, RevisionCommand.self, Merge.self,
+                      LintCommand.self, Explain.self]
     )
 
     @OptionGroup var global: GlobalOptions

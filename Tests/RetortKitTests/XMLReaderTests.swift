@@ -56,4 +56,10 @@ final class XMLReaderTests: XCTestCase {
     func testCDATAKeepsText() throws {
         XCTAssertEqual(try parse("<sql><![CDATA[a < b && c]]></sql>").text, "a < b && c")
     }
+
+    func testEscapedCharactersInAttributesComeBackAsWritten() throws {
+        let node = try parse("<c a=\"x &amp; y &lt;z&gt; &quot;q&quot; &#38; &amp;#38;\" b='it&apos;s'/>")
+        XCTAssertEqual(node.attribute("a"), "x & y <z> \"q\" & &#38;")
+        XCTAssertEqual(node.attribute("b"), "it's")
+    }
 }

@@ -7,6 +7,11 @@ public struct RevisionGraph: Sendable {
     /// Parent and dependency indexes per revision.
     public private(set) var parents: [[Int]] = []
     public private(set) var dependencies: [[Int]] = []
+    /// What the version table treats as each revision's predecessors, as Alembic's
+    /// `_normalized_down_revisions` does: the parents, then the dependencies that no
+    /// ancestor (through parents) already depends on.
+    public private(set) var downRevisions: [[Int]] = []
+    /// Children through parents and dependencies alike.
     public private(set) var children: [[Int]] = []
     /// Indexes in replay order.
     public private(set) var order: [Int] = []
@@ -60,10 +65,43 @@ public struct RevisionGraph: Sendable {
             let stuck = incoming.indices.filter { incoming[$0] > 0 }
             let cycle = Self.findCycle(among: stuck, parents: zip(parents, dependencies).map { $0 + $1 })
             let first = self.revisions[cycle[0]]
-            throw Diagnostic("cycle", at: first.location, "the revisions form a cycle: \(cycle.map { self.revisions[$0].id }.joined(separator: " -> ")) -> \(first.id)")
+            // Each step goes from a revision to one that names it as parent or dependency.
+            var text = first.id
+            for (at, index) in cycle.enumerated() {
+                let next = cycle[(at + 1) % cycle.count]
+                let viaParent = parents[next].contains(index)
+                text += viaParent ? " -> " : " -(depends-on)-> "
+                text += self.revisions[next].id
+            }
+            let through = cycle.indices.contains { !parents[cycle[($0 + 1) % cycle.count]].contains(cycle[$0]) }
+            throw Diagnostic("cycle", at: first.location, "the revisions form a cycle\(through ? " through depends-on" : ""): \(text)")
         }
         position = Array(repeating: 0, count: self.revisions.count)
         for (at, index) in order.enumerated() { position[index] = at }
+        downRevisions = Self.normalizedDownRevisions(parents: parents, dependencies: dependencies, order: order)
+    }
+
+    /// Alembic's normalisation: a dependency that an ancestor (reached through parents
+    /// only) also declares is dropped, since that ancestor's row already accounts for it.
+    private static func normalizedDownRevisions(parents: [[Int]], dependencies: [[Int]], order: [Int]) -> [[Int]] {
+        guard dependencies.contains(where: { !$0.isEmpty }) else { return parents }
+        // inherited[i]: every dependency declared by an ancestor of i through parents.
+        var inherited = Array(repeating: Set<Int>(), count: parents.count)
+        for index in order {
+            var set = Set<Int>()
+            for parent in parents[index] {
+                set.formUnion(inherited[parent])
+                set.formUnion(dependencies[parent])
+            }
+            inherited[index] = set
+        }
+        return parents.indices.map { index in
+            var result = parents[index]
+            for dependency in dependencies[index] where !inherited[index].contains(dependency) && !result.contains(dependency) {
+                result.append(dependency)
+            }
+            return result
+        }
     }
 
     private static func findCycle(among stuck: [Int], parents: [[Int]]) -> [Int] {
@@ -95,6 +133,43 @@ public struct RevisionGraph: Sendable {
             stack += dependencies[next]
         }
         return seen
+    }
+
+    /// The revisions only `left`'s ancestry holds and those only `right`'s holds (each
+    /// ancestry including the revisions themselves, through parents and dependencies), in
+    /// replay order. Walks down from both sides only as far as their common ancestry, as
+    /// git paints down to a merge base: the cost is the two branches, not the history.
+    public func exclusiveAncestors(_ left: [Int], _ right: [Int]) -> (left: [Int], right: [Int]) {
+        let leftFlag: UInt8 = 1, rightFlag: UInt8 = 2, both: UInt8 = 3
+        var flags: [Int: UInt8] = [:]
+        var queued = Set<Int>()
+        var heap = MinHeap([])   // of -position: the latest revision first
+        var unresolved = 0       // queued revisions not yet known to be common
+        func mark(_ index: Int, _ flag: UInt8) {
+            let old = flags[index] ?? 0
+            let new = old | flag
+            guard new != old else { return }
+            flags[index] = new
+            if queued.contains(index) {
+                if new == both { unresolved -= 1 }
+            } else {
+                queued.insert(index)
+                heap.push(-position[index])
+                if new != both { unresolved += 1 }
+            }
+        }
+        for index in left { mark(index, leftFlag) }
+        for index in right { mark(index, rightFlag) }
+        while unresolved > 0, let top = heap.pop() {
+            let index = order[-top]
+            queued.remove(index)
+            let flag = flags[index]!
+            if flag != both { unresolved -= 1 }
+            for predecessor in parents[index] { mark(predecessor, flag) }
+            for predecessor in dependencies[index] { mark(predecessor, flag) }
+        }
+        let inOrder = { (flag: UInt8) in flags.compactMap { $0.value == flag ? $0.key : nil }.sorted { self.position[$0] < self.position[$1] } }
+        return (inOrder(leftFlag), inOrder(rightFlag))
     }
 
     public func isAncestor(_ a: Int, of b: Int) -> Bool {

@@ -8,6 +8,7 @@ public enum LintCatalogue {
         CheckNotValidRule(), ValidateSameTransactionRule(), SetNotNullScanRule(), RewritingTypeChangeRule(),
         VolatileDefaultRule(), MissingLockTimeoutRule(),
         SQLTransactionControlRule(), IrreversibleRevisionRule(), LossyDowngradeRule(), MultipleHeadsRule(),
+        BranchConflictRule(), EditedRevisionRule(),
         PreferBigintRule(), PreferIdentityRule(), PreferTimestamptzRule(), PreferTextRule(), BanCharRule(), PreferJsonbRule(),
         ForeignKeyWithoutIndexRule(),
         SuppressionMissingReasonRule(), SuppressionUnknownRuleRule(), SuppressionUnusedRule(),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs every rule during the compiler's replay (so linting adds no second pass), then
 /// applies suppressions and the project's severities.
 public final class Linter: CompileObserver {
@@ -115,6 +117,23 @@ public final class Linter: CompileObserver {
 
     // MARK: - Results
 
+    /// Findings about the whole history, found outside the replay (branch conflicts,
+    /// edited revisions), reported like the others.
+    public func add(_ rule: String, _ finding: RawFinding, revision id: String) {
+        guard let index = rules.firstIndex(where: { $0.description.id == rule }) else { return }
+        guard let at = graph.indexByID[id] else {
+            // A revision the manifest records but the project no longer has.
+            let removed = Revision(id: id, parents: [], message: "", branchLabels: [], dependsOn: [], stem: "", location: finding.location,
+                                   upgrade: [], downgrade: nil, allows: [], sourceHash: "")
+            raw.append((index, finding, removed, []))
+            return
+        }
+        guard inScope?.contains(at) ?? true else { return }
+        let revision = graph.revisions[at]
+        let step = revision.upgrade.first { $0.location == finding.location }
+        raw.append((index, finding, revision, step?.allows ?? []))
+    }
+
     /// Graph-level findings (`multiple-heads`) plus everything collected, with
     /// suppressions applied, severities from the project, sorted.
     public func findings() -> [Finding] {
@@ -177,6 +196,17 @@ public enum Lint {
         let graph = try RevisionGraph(project.revisions)
         let linter = Linter(graph: graph, settings: project.settings, options: options)
         let compilation = try Compiler.compile(project, observer: linter)
+        for conflict in BranchConflicts.find(compilation) {
+            let other = conflict.merge.map { "merge \($0)" } ?? "unmerged heads"
+            linter.add(BranchConflict.ruleID, RawFinding(conflict.first, "\(conflict.message) (other branch: \(conflict.second), revision \(conflict.secondRevision); \(other))"),
+                       revision: conflict.firstRevision)
+        }
+        let manifest = ManifestCheck.committedManifest(of: project)
+        if let bytes = FileManager.default.contents(atPath: manifest.path) {
+            for edited in try ManifestCheck.editedRevisions(project, manifest: [UInt8](bytes), manifestPath: project.displayPath(manifest)) {
+                linter.add(EditedRevision.ruleID, RawFinding(edited.location, edited.message), revision: edited.revision)
+            }
+        }
         return (compilation, linter.findings())
     }
 

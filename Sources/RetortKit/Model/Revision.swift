@@ -16,6 +16,8 @@ public struct Revision: Sendable {
     public var allows: [LintAllow]
     /// SHA-256 of the file's bytes, hex.
     public var sourceHash: String
+    /// Hashes of the file's canonical content, which the manifest chains over the graph.
+    public var digest = RevisionDigest()
 }
 
 public enum TransactionMode: String, Sendable, CaseIterable {

@@ -38,7 +38,7 @@ extension DeclarationDecoder {
         guard let upgrade else { throw Diagnostic("missing-element", at: root.location, "revision \(id) has no <upgrade>") }
         return Revision(id: id, parents: parents, message: try reader.optional("message") ?? "", branchLabels: labels,
                         dependsOn: dependsOn, stem: stem, location: root.location, upgrade: upgrade, downgrade: downgrade,
-                        allows: allows, sourceHash: hash)
+                        allows: allows, sourceHash: hash, digest: RevisionDigest(root))
     }
 
     func checkFormat(_ reader: ElementReader) throws {

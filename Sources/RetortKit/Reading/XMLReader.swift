@@ -183,7 +183,10 @@ private final class TreeBuilder {
             attrs.reserveCapacity(Int(count))
             for i in 0..<Int(count) {
                 guard let name = attributes[i * 5], let begin = attributes[i * 5 + 3], let end = attributes[i * 5 + 4] else { continue }
-                let value = String(decoding: UnsafeBufferPointer(start: begin, count: end - begin), as: UTF8.self)
+                var value = String(decoding: UnsafeBufferPointer(start: begin, count: end - begin), as: UTF8.self)
+                // Without entity substitution libxml2 hands `&` in an attribute value back
+                // as `&#38;` (every `&`, so the decoding is unambiguous).
+                if value.utf8.contains(UInt8(ascii: "&")) { value = value.replacingOccurrences(of: "&#38;", with: "&") }
                 attrs.append((String(cString: name), value))
             }
         }

@@ -41,16 +41,22 @@ public struct Artifacts: Sendable {
         put("downgrade.sql", assembler.downgradeScript(reversed, from: graph.heads, title: "Retort downgrade: \(name), head -> base (\(graph.order.count) revisions)"))
         put("schema.sql", assembler.schemaScript(title: "Retort schema: \(name) at head"))
 
+        let chains = ManifestChain.hashes(graph)
         let manifest = Manifest(
-            tool: "retort", toolVersion: toolVersion, format: 1, project: name,
+            tool: "retort", toolVersion: toolVersion, format: Manifest.currentFormat, project: name,
             target: .init(postgres: project.settings.targetPostgres),
             versionTable: project.settings.versionTable.schema + "." + project.settings.versionTable.name,
             transaction: project.settings.transaction.rawValue,
             heads: graph.heads.map { graph.revisions[$0].id },
+            historySha256: ManifestChain.historyHash(graph, chains),
+            headSchemaSha256: ManifestChain.schemaFingerprint(compilation.headState),
             revisions: graph.order.map { index in
                 let revision = graph.revisions[index]
+                let digest = revision.digest
                 return .init(id: revision.id, parents: revision.parents, dependsOn: revision.dependsOn, branchLabels: revision.branchLabels,
                              message: revision.message, source: revision.location.file, sourceSha256: revision.sourceHash,
+                             contentSha256: digest.content, chainSha256: chains[index],
+                             upgradeOperations: digest.upgrade.map(\.entry), downgradeOperations: digest.downgrade.map { $0.map(\.entry) },
                              upgrade: upgradeFile[index]!, downgrade: downgradeFile[index]!,
                              irreversible: compilation.revisions[index].irreversibleAt != nil)
             },
@@ -62,32 +68,4 @@ public struct Artifacts: Sendable {
         files["manifest.json"] = Array(try encoder.encode(manifest)) + [UInt8(ascii: "\n")]
         return Artifacts(files: files)
     }
-}
-
-/// `manifest.json`: what was compiled from what, with the SHA-256 of every input and output.
-struct Manifest: Codable {
-    struct Target: Codable { var postgres: Int }
-    struct RevisionEntry: Codable {
-        var id: String
-        var parents: [String]
-        var dependsOn: [String]
-        var branchLabels: [String]
-        var message: String
-        var source: String
-        var sourceSha256: String
-        var upgrade: String
-        var downgrade: String
-        var irreversible: Bool
-    }
-    var tool: String
-    var toolVersion: String
-    var format: Int
-    var project: String
-    var target: Target
-    var versionTable: String
-    var transaction: String
-    var heads: [String]
-    var revisions: [RevisionEntry]
-    var inputs: [String: String]
-    var outputs: [String: String]
 }

@@ -1,0 +1,298 @@
+import Crypto
+
+/// The canonical text of a parsed XML element, which the manifest hashes so that a
+/// revision's hash changes with what it does and not with how it is laid out.
+///
+/// What it keeps: element names, in document order; attributes sorted by name; text.
+/// What it drops: XML comments (the reader never sees them), attribute order, quote
+/// style, `<a></a>` versus `<a/>`, entity versus CDATA spelling, layout whitespace, and
+/// `<lint-allow>` elements (a suppression changes no byte of any script, and adding one to
+/// a shipped revision after a new lint rule is the normal way to accept it).
+///
+/// Whitespace is dropped only where the decoders and PostgreSQL ignore it:
+/// - text of `sql`, `forward`, `reverse`, `create-view` and attributes holding SQL
+///   (`default`, `expression`, `where`, `using`, `generated`, `type`, `check`
+///   expressions): runs of whitespace outside quotes and comments become one space, none
+///   next to `(`, `)` or `,`; string literals, quoted identifiers and comments are kept
+///   byte for byte, dollar-quoted bodies line by line with their common indentation and
+///   trailing blanks removed (so re-indenting a file keeps a function body's hash);
+/// - list attributes (`columns`, `include`, `parent`, `depends-on`, `branch-labels`,
+///   `references`) are split and trimmed as the decoder splits and trims them;
+/// - other text (`comment`) is trimmed, as the decoder trims it; enum `<value>` text and
+///   every other attribute (names, messages, comments) are kept exactly.
+public enum CanonicalForm {
+    /// The canonical text of `node` and everything below it.
+    public static func text(of node: XMLNode) -> String {
+        var out: [UInt8] = []
+        append(node, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// SHA-256 (hex) of the canonical text of `node`.
+    public static func hash(of node: XMLNode) -> String {
+        var out: [UInt8] = []
+        append(node, to: &out)
+        return SHA256.hash(data: out).hexString
+    }
+
+    static let sqlTextElements: Set<String> = ["sql", "forward", "reverse", "create-view", "view"]
+    static let exactTextElements: Set<String> = ["value"]
+    static let sqlAttributes: Set<String> = ["default", "expression", "where", "using", "generated", "type",
+                                             "columns", "include", "parent", "depends-on", "branch-labels", "references"]
+
+    static func append(_ node: XMLNode, to out: inout [UInt8]) {
+        appendStart(node, to: &out)
+        for child in node.children where child.name != "lint-allow" {
+            append(child, to: &out)
+        }
+        appendEnd(node, to: &out)
+    }
+
+    /// `<name a="v" ...>` with attributes sorted by name, then the text if any.
+    static func appendStart(_ node: XMLNode, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "<"))
+        out += node.name.utf8
+        let attributes = node.attributes.count < 2 ? node.attributes
+            : node.attributes.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        for attribute in attributes {
+            out.append(UInt8(ascii: " "))
+            out += attribute.name.utf8
+            out.append(UInt8(ascii: "="))
+            if sqlAttributes.contains(attribute.name) {
+                appendQuoted(normalizeSQL(Array(attribute.value.utf8)), to: &out)
+            } else {
+                appendQuoted(Array(attribute.value.utf8), to: &out)
+            }
+        }
+        out.append(UInt8(ascii: ">"))
+        let text: [UInt8]
+        if exactTextElements.contains(node.name) {
+            text = Array(node.text.utf8)
+        } else if sqlTextElements.contains(node.name) {
+            text = normalizeSQL(Array(node.text.utf8))
+        } else {
+            text = trimmed(Array(node.text.utf8))
+        }
+        if !text.isEmpty { appendQuoted(text, to: &out) }
+    }
+
+    static func appendEnd(_ node: XMLNode, to out: inout [UInt8]) {
+        out += "</".utf8
+        out += node.name.utf8
+        out.append(UInt8(ascii: ">"))
+    }
+
+    /// `"` + the text with `\` and `"` escaped + `"`: unambiguous next to the markup.
+    private static func appendQuoted(_ text: [UInt8], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text {
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }
+            out.append(byte)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+
+    private static func trimmed(_ bytes: [UInt8]) -> [UInt8] {
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return [] }
+        return Array(bytes[first...last])
+    }
+
+    /// SQL with layout whitespace removed (see the type's documentation).
+    public static func normalizeSQL(_ text: String) -> String {
+        String(decoding: normalizeSQL(Array(text.utf8)), as: UTF8.self)
+    }
+
+    static func normalizeSQL(_ s: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var pendingSpace = false
+        var i = 0
+        let newline = UInt8(ascii: "\n")
+
+        func tight(_ c: UInt8) -> Bool { c == UInt8(ascii: "(") || c == UInt8(ascii: ")") || c == UInt8(ascii: ",") }
+        func emit(_ c: UInt8) {
+            if pendingSpace, let last = out.last, last != newline, !tight(last), !tight(c) { out.append(0x20) }
+            pendingSpace = false
+            out.append(c)
+        }
+        func emitVerbatim(_ from: Int, _ to: Int) {
+            guard from < to else { return }
+            emit(s[from])
+            out += s[(from + 1)..<to]
+        }
+
+        while i < s.count {
+            let c = s[i]
+            if isSpace(c) {
+                pendingSpace = true
+                i += 1
+                continue
+            }
+            // Line comment: kept to the end of its line, the newline kept too (it ends it).
+            if c == UInt8(ascii: "-"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "-") {
+                var j = i
+                while j < s.count && s[j] != newline { j += 1 }
+                var end = j
+                while end > i && (s[end - 1] == 0x20 || s[end - 1] == 0x09 || s[end - 1] == 0x0D) { end -= 1 }
+                emitVerbatim(i, end)
+                if j < s.count { out.append(newline) }
+                i = j + 1
+                continue
+            }
+            // Block comment, nested as PostgreSQL nests them.
+            if c == UInt8(ascii: "/"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "*") {
+                var depth = 0, j = i
+                repeat {
+                    if j + 1 < s.count, s[j] == UInt8(ascii: "/"), s[j + 1] == UInt8(ascii: "*") { depth += 1; j += 2 }
+                    else if j + 1 < s.count, s[j] == UInt8(ascii: "*"), s[j + 1] == UInt8(ascii: "/") { depth -= 1; j += 2 }
+                    else { j += 1 }
+                } while depth > 0 && j < s.count
+                emitVerbatim(i, j)
+                i = j
+                continue
+            }
+            // 'literal' (with '' inside, and backslash escapes after E), "identifier".
+            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+                let escapes = c == UInt8(ascii: "'") && i > 0 && (s[i - 1] == UInt8(ascii: "E") || s[i - 1] == UInt8(ascii: "e"))
+                var j = i + 1
+                while j < s.count {
+                    if escapes && s[j] == UInt8(ascii: "\\") { j += 2; continue }
+                    if s[j] == c {
+                        if j + 1 < s.count && s[j + 1] == c { j += 2; continue }
+                        j += 1
+                        break
+                    }
+                    j += 1
+                }
+                let end = min(j, s.count)
+                emitVerbatim(i, end)
+                i = end
+                continue
+            }
+            // $tag$ body $tag$.
+            if c == UInt8(ascii: "$"), let tagEnd = dollarTagEnd(s, i) {
+                let tag = s[i...tagEnd]
+                var j = tagEnd + 1
+                var close: Int?
+                while j + tag.count <= s.count {
+                    if s[j..<(j + tag.count)].elementsEqual(tag) { close = j; break }
+                    j += 1
+                }
+                guard let close else {
+                    emitVerbatim(i, s.count)
+                    i = s.count
+                    continue
+                }
+                emitVerbatim(i, tagEnd + 1)
+                out += dedent(Array(s[(tagEnd + 1)..<close]))
+                out += tag
+                i = close + tag.count
+                continue
+            }
+            emit(c)
+            i += 1
+        }
+        return out
+    }
+
+    private static func isWordByte(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || c == UInt8(ascii: "_") || c >= 0x80
+    }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+
+    /// The end of a dollar-quote tag starting at `start` (`$$` or `$name$`), if it is one.
+    private static func dollarTagEnd(_ s: [UInt8], _ start: Int) -> Int? {
+        // `$1` is a parameter, and a tag cannot follow an identifier character.
+        if start > 0, isWordByte(s[start - 1]) || isDigit(s[start - 1]) { return nil }
+        var j = start + 1
+        while j < s.count {
+            let c = s[j]
+            if c == UInt8(ascii: "$") { return j }
+            if !(isWordByte(c) || (isDigit(c) && j > start + 1)) { return nil }
+            j += 1
+        }
+        return nil
+    }
+
+    /// A dollar-quoted body with trailing blanks, blank first and last lines and the
+    /// common indentation of its lines removed.
+    private static func dedent(_ body: [UInt8]) -> [UInt8] {
+        func blank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+        var lines = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line -> ArraySlice<UInt8> in
+            var line = line
+            while let last = line.last, blank(last) || last == 0x0D { line.removeLast() }
+            return line
+        }
+        // Text on the opening line does not share the indentation of the lines below it.
+        var opening: ArraySlice<UInt8>?
+        if let first = lines.first, !first.isEmpty {
+            opening = first.drop { blank($0) }
+            lines.removeFirst()
+        }
+        while let first = lines.first, first.isEmpty { lines.removeFirst() }
+        while let last = lines.last, last.isEmpty { lines.removeLast() }
+        let common = lines.filter { !$0.isEmpty }.map { $0.prefix { blank($0) }.count }.min() ?? 0
+        var out: [UInt8] = []
+        var parts = lines.map { $0.isEmpty ? $0 : $0.dropFirst(common) }
+        if let opening { parts.insert(opening, at: 0) }
+        for (k, part) in parts.enumerated() {
+            if k > 0 { out.append(UInt8(ascii: "\n")) }
+            out += part
+        }
+        return out
+    }
+}
+
+/// What the manifest records about one revision file's content, computed from its parsed
+/// XML when the project is loaded.
+public struct RevisionDigest: Hashable, Sendable {
+    /// SHA-256 of the canonical text of the whole `<revision>` element.
+    public var content: String
+    /// One entry per operation element of `<upgrade>`, in order.
+    public var upgrade: [OperationDigest]
+    /// One entry per operation element of an explicit `<downgrade>`; nil when derived.
+    public var downgrade: [OperationDigest]?
+
+    public init(content: String = "", upgrade: [OperationDigest] = [], downgrade: [OperationDigest]? = nil) {
+        self.content = content
+        self.upgrade = upgrade
+        self.downgrade = downgrade
+    }
+
+    /// The digest of a `<revision>` element as the reader parsed it: one pass over its
+    /// canonical text, hashing each operation's part of it on the way.
+    public init(_ root: XMLNode) {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        CanonicalForm.appendStart(root, to: &out)
+        var upgrade: [OperationDigest] = [], downgrade: [OperationDigest]?
+        for section in root.children where section.name != "lint-allow" {
+            CanonicalForm.appendStart(section, to: &out)
+            var operations: [OperationDigest] = []
+            for operation in section.children where operation.name != "lint-allow" {
+                let start = out.count
+                CanonicalForm.append(operation, to: &out)
+                operations.append(OperationDigest(element: operation.name, location: operation.location,
+                                                  sha256: SHA256.hash(data: out[start...]).hexString))
+            }
+            CanonicalForm.appendEnd(section, to: &out)
+            if section.name == "upgrade" { upgrade = operations }
+            if section.name == "downgrade" { downgrade = operations }
+        }
+        CanonicalForm.appendEnd(root, to: &out)
+        self.init(content: SHA256.hash(data: out).hexString, upgrade: upgrade, downgrade: downgrade)
+    }
+}
+
+/// One operation element: its name, where it is, and the SHA-256 of its canonical text.
+public struct OperationDigest: Hashable, Sendable {
+    public var element: String
+    public var location: SourceLocation
+    public var sha256: String
+
+    /// `element sha256`, as the manifest lists it.
+    public var entry: String { element + " " + sha256 }
+}
