@@ -119,7 +119,9 @@ struct RevisionCommand: ParsableCommand {
         discussion: """
             Writes revisions/NNNN_slug.xml (the number after the highest one in use, the message as \
             the slug) with a fresh 12-digit hex id, parent the head and an empty <upgrade> to fill \
-            in, and prints its path. With several heads, name the parent with --head.
+            in, and prints its path. With several heads, name the parent with --head. With \
+            --autogenerate the <upgrade> holds the operations that take the head's schema to the \
+            model declarations (renames from renamed-from hints); with no difference nothing is written.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -130,11 +132,15 @@ struct RevisionCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A branch label for the new revision (repeatable).", valueName: "LABEL")) var branchLabel: [String] = []
     @Option(help: ArgumentHelp("Revisions the new one depends on (repeatable).", valueName: "REV")) var dependsOn: [String] = []
     @Option(help: ArgumentHelp("Use this id instead of a fresh one.", valueName: "ID")) var revId: String?
+    @Flag(help: "Fill the upgrade with the operations that bring the history to the models.") var autogenerate = false
 
     func run() throws {
         let (project, graph) = try global.graph()
         let resolver = RevisionResolver(graph)
         var parents: [Int] = []
+        if autogenerate, head != nil {
+            throw ValidationError("--autogenerate diffs the models against the head; it cannot take --head")
+        }
         if let head {
             parents = try resolver.resolve(head)
             guard parents.count <= 1 else {
@@ -152,8 +158,21 @@ struct RevisionCommand: ParsableCommand {
             parents = heads
         }
         let dependencies = try dependsOn.map { graph.revisions[try resolver.single($0)].id }
-        let revision = try NewRevision(project: project.revisions, parents: parents.map { graph.revisions[$0].id },
+        var revision = try NewRevision(project: project.revisions, parents: parents.map { graph.revisions[$0].id },
                                        message: message, branchLabels: branchLabel, id: revId, dependsOn: dependencies)
+        if autogenerate {
+            let compilation = try Compiler.compile(project)
+            guard let models = compilation.modelState else {
+                throw Diagnostic("no-models", at: nil, "\(project.displayPath(project.directory)) has no model declarations to autogenerate from")
+            }
+            let operations = try Autogenerate.operations(from: compilation.headState, to: models)
+            if operations.isEmpty {
+                write("no changes: the models match the schema at \(parents.map { graph.revisions[$0].id }.first ?? "base"); nothing written\n")
+                return
+            }
+            revision.xml = RevisionWriter.revisionFile(id: revision.id, parents: revision.parents, message: message,
+                                                       branchLabels: branchLabel, dependsOn: dependencies, operations: operations)
+        }
         try writeRevision(revision, into: project)
     }
 }

@@ -100,3 +100,28 @@ final class CommandLineTests: XCTestCase {
         return result
     }
 }
+
+/// `revision --autogenerate` as a user runs it: nothing to do, then a change in the models.
+final class AutogenerateCommandTests: XCTestCase {
+    func testAutogenerateWritesOnlyWhenTheModelsChanged() throws {
+        let project = try TemporaryProject([:])
+        try FileManager.default.removeItem(at: project.directory)
+        try FileManager.default.copyItem(at: exampleProject, to: project.directory)
+        let nothing = try runRetort(["revision", "--autogenerate", "-m", "nothing", "--project", "proj"], cwd: project.root)
+        XCTAssertEqual(nothing.status, 0, nothing.stderr)
+        XCTAssertTrue(nothing.stdout.hasPrefix("no changes"), nothing.stdout)
+        let people = project.directory.appendingPathComponent("people.xml")
+        var text = try String(contentsOf: people, encoding: .utf8)
+        text = text.replacingOccurrences(of: "<column name=\"phone\" type=\"character varying(32)\"/>",
+                                         with: "<column name=\"phone\" type=\"character varying(32)\"/>\n    <column name=\"nickname\" type=\"text\"/>")
+        try text.write(to: people, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try runRetort(["check", "--project", "proj"], cwd: project.root).status, 1, "drift before the revision")
+        let written = try runRetort(["revision", "--autogenerate", "-m", "nicknames", "--project", "proj"], cwd: project.root)
+        XCTAssertEqual(written.status, 0, written.stderr)
+        XCTAssertTrue(written.stdout.hasPrefix("proj/revisions/0014_nicknames.xml"), written.stdout)
+        let revision = try String(contentsOf: project.root.appendingPathComponent(written.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), encoding: .utf8)
+        XCTAssertTrue(revision.contains("<add-column table=\"students\">"), revision)
+        XCTAssertEqual(try runRetort(["check", "--project", "proj"], cwd: project.root).status, 0, "no drift after it")
+        XCTAssertEqual(try runRetort(["sql", "--project", "proj"], cwd: project.root).status, 0)
+    }
+}

@@ -1,12 +1,14 @@
 /// Writes operations back as revision XML, formatted for review: one element per line,
 /// attributes in a fixed order, values escaped so any text survives a round trip.
 public enum RevisionWriter {
-    public static func revisionFile(id: String, parents: [String], message: String, branchLabels: [String] = [], operations: [Operation]) -> String {
+    public static func revisionFile(id: String, parents: [String], message: String, branchLabels: [String] = [], dependsOn: [String] = [],
+                                    operations: [Operation]) -> String {
         var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>"]
         var head = "<revision id=\(attr(id))"
         if !parents.isEmpty { head += " parent=\(attr(parents.joined(separator: " ")))" }
         head += " message=\(attr(message))"
         if !branchLabels.isEmpty { head += " branch-labels=\(attr(branchLabels.joined(separator: " ")))" }
+        if !dependsOn.isEmpty { head += " depends-on=\(attr(dependsOn.joined(separator: " ")))" }
         lines.append(head + " format=\"1\">")
         if operations.isEmpty {
             lines.append("  <upgrade>")
