@@ -331,3 +331,67 @@ struct ModelGenerator {
         return m
     }
 }
+
+/// Orderings a review found wrong, each checked on the real server.
+final class AutogenerateOrderingTests: XCTestCase {
+    func assertAutogenerates(from before: String, to after: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let first = try TemporaryProject(["s.xml": before])
+        let base = try first.compile()
+        let one = RevisionWriter.revisionFile(id: "r1", parents: [], message: "a", operations: try Autogenerate.operations(from: SchemaState(), to: base.modelState!))
+        let second = try TemporaryProject(["s.xml": after, "revisions/0001_a.xml": one])
+        let head = try second.compile()
+        let two = RevisionWriter.revisionFile(id: "r2", parents: ["r1"], message: "b", operations: try Autogenerate.operations(from: head.headState, to: head.modelState!))
+        try second.write("revisions/0002_b.xml", two)
+        let compiled = try second.compile()
+        XCTAssertEqual(StateDiff.compare(models: compiled.modelState!, history: compiled.headState).map(\.description), [], two, file: file, line: line)
+        let server = try PostgresServer.shared()
+        let out = second.root.appendingPathComponent("out")
+        try OutputWriter.write(try Artifacts.build(compiled), to: out)
+        let db = try server.createDatabase()
+        defer { try? server.dropDatabase(db) }
+        let result = try server.psql(database: db, file: out.appendingPathComponent("upgrade.sql"))
+        XCTAssertEqual(result.status, 0, "\(result.stderr)\n\(two)", file: file, line: line)
+    }
+
+    func testDropsOnARenamedTableUseTheNewName() throws {
+        try assertAutogenerates(
+            from: "<schema format=\"1\"><table name=\"students\"><column name=\"age\" type=\"int\"/><check name=\"age_pos\" expression=\"age &gt; 0\"/><index columns=\"age\"/></table></schema>",
+            to: "<schema format=\"1\"><table name=\"pupils\" renamed-from=\"students\"><column name=\"age\" type=\"int\"/></table></schema>")
+    }
+
+    func testANewTableReferencesAKeyAddedInTheSameRevision() throws {
+        try assertAutogenerates(
+            from: "<schema format=\"1\"><table name=\"courses\"><column name=\"id\" type=\"bigint\" primary-key=\"true\"/></table></schema>",
+            to: """
+                <schema format="1"><table name="courses"><column name="id" type="bigint" primary-key="true"/><column name="code" type="text" unique="true"/></table>
+                <table name="sections"><column name="course_code" type="text" references="courses(code)"/></table></schema>
+                """)
+    }
+
+    func testDroppedTablesGoBeforeDroppedColumnsTheyReference() throws {
+        try assertAutogenerates(
+            from: """
+                <schema format="1"><table name="courses"><column name="id" type="bigint" primary-key="true"/><column name="code" type="text" unique="true"/></table>
+                <table name="old"><column name="c" type="text" references="courses(code)"/></table></schema>
+                """,
+            to: "<schema format=\"1\"><table name=\"courses\"><column name=\"id\" type=\"bigint\" primary-key=\"true\"/></table></schema>")
+    }
+
+    func testViewsAreRebuiltAroundTypeChangesInDependencyOrder() throws {
+        try assertAutogenerates(
+            from: """
+                <schema format="1"><table name="t"><column name="n" type="integer"/></table>
+                <view name="b_v">SELECT n FROM t</view><view name="a_v">SELECT n FROM b_v</view></schema>
+                """,
+            to: """
+                <schema format="1"><table name="t"><column name="n" type="bigint"/></table>
+                <view name="b_v">SELECT n FROM t</view><view name="a_v">SELECT n FROM b_v</view><view name="c_v">SELECT n FROM a_v</view></schema>
+                """)
+    }
+
+    func testCommentsKeepTheirExactText() throws {
+        try assertAutogenerates(
+            from: "<schema format=\"1\"><table name=\"t\"><column name=\"n\" type=\"integer\"/></table></schema>",
+            to: "<schema format=\"1\"><table name=\"t\" comment=\"  padded &amp; &lt;tagged&gt;\n  \"><column name=\"n\" type=\"integer\"/></table></schema>")
+    }
+}

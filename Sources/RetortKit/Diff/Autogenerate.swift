@@ -2,12 +2,12 @@
 /// the model declarations describe, in dependency order, renames taken from the models'
 /// `renamed-from` hints (never a drop and an add that lose data).
 ///
-/// Order: schemas, extensions, enums, sequences; views that change go first; then
-/// constraints and indexes that go away, renames, new tables (referenced before
-/// referencing, a foreign-key cycle broken with add-foreign-key), new columns, altered
-/// columns, new constraints and indexes, dropped columns, dropped tables (referencing
-/// before referenced), enum rebuilds, dropped enums, sequences, extensions and schemas,
-/// new views, comments. The result is proved: applied to the head state it must give the
+/// Order: schemas, extensions, enum values, sequences; renames; views that change, then
+/// constraints and indexes that go away; dropped tables (referencing before referenced);
+/// new tables (referenced before referencing, a foreign key that needs what later steps
+/// add, or closes a cycle, added after them); new columns, enum rebuilds, altered columns,
+/// new constraints and indexes, foreign keys; dropped columns; dropped enums, sequences,
+/// extensions and schemas; new views (dependencies first); comments. The result is proved: applied to the head state it must give the
 /// models' state.
 public enum Autogenerate {
     public static func operations(from head: SchemaState, to models: SchemaState) throws -> [Operation] {
@@ -62,6 +62,7 @@ public enum Autogenerate {
 
         diffSchemasAndTypes(work, models, &plan)
         diffTables(work, models, &plan)
+        orderViews(work, models, &plan)
 
         let operations = plan.ordered
         var proof = head
@@ -87,8 +88,8 @@ public enum Autogenerate {
         var dropSchemas: [Operation] = [], createViews: [Operation] = [], comments: [Operation] = []
 
         var ordered: [Operation] {
-            schemas + extensions + enums + sequences + dropViews + dropConstraints + renames + createTables + addColumns
-                + alterColumns + addConstraints + addForeignKeys + dropColumns + dropTables + rebuildEnums + dropTypes
+            schemas + extensions + enums + sequences + renames + dropViews + dropConstraints + dropTables + createTables
+                + addColumns + rebuildEnums + alterColumns + addConstraints + addForeignKeys + dropColumns + dropTypes
                 + dropSchemas + createViews + comments
         }
     }
@@ -126,7 +127,7 @@ public enum Autogenerate {
                 x.comment = nil
                 y.comment = nil
                 if x != y {
-                    plan.dropTypes.append(.dropSequence(a.name))
+                    plan.sequences.append(.dropSequence(a.name))
                     plan.sequences.append(.createSequence(b))
                 } else if a.comment != b.comment {
                     plan.comments.append(.comment(.sequence(b.name), b.comment))
@@ -165,6 +166,71 @@ public enum Autogenerate {
         }
     }
 
+    // MARK: - Views
+
+    /// Views are opaque SQL, so their dependencies are read from the names their bodies
+    /// mention: a view over a table whose columns change type or go away is dropped and
+    /// created again around the change, and views are created after the views they read
+    /// (dropped before them).
+    static func orderViews(_ head: SchemaState, _ models: SchemaState, _ plan: inout Plan) {
+        var touched = Set<String>()
+        for operation in plan.alterColumns + plan.dropColumns + plan.dropConstraints + plan.dropTables {
+            switch operation {
+            case .alterColumn(let change) where change.type != nil: touched.insert(change.table.name)
+            case .dropColumn(let table, _), .dropTable(let table): touched.insert(table.name)
+            default: break
+            }
+        }
+        func mentions(_ view: View) -> Set<String> {
+            Set(ExpressionLexer.tokens(view.body).compactMap { if case .identifier(let name, _) = $0.token { name } else { nil } })
+        }
+        for case .dropView(let name, _) in plan.dropViews { touched.insert(name.name) }
+        // Until nothing changes: a view over a dropped view must go (and come back) too.
+        var changed = true
+        while changed {
+            changed = false
+            for case .view(let view) in head.objects.values where !touched.contains(view.name.name) && !mentions(view).isDisjoint(with: touched) {
+                touched.insert(view.name.name)
+                changed = true
+                let drop = Operation.dropView(view.name, materialized: view.materialized)
+                guard !plan.dropViews.contains(drop) else { continue }
+                plan.dropViews.append(drop)
+                if case .view(let wanted)? = models[.relation(view.name)] { plan.createViews.append(.createView(wanted)) }
+            }
+        }
+        func order(_ operations: [Operation], name: (Operation) -> QualifiedName?, view: (QualifiedName) -> View?) -> [Operation] {
+            var pending = operations.sorted { (name($0) ?? QualifiedName(schema: "", name: "")) < (name($1) ?? QualifiedName(schema: "", name: "")) }
+            var result: [Operation] = []
+            while !pending.isEmpty {
+                let names = Set(pending.compactMap(name).map(\.name))
+                let ready = pending.firstIndex { op in
+                    guard let n = name(op), let v = view(n) else { return true }
+                    return mentions(v).subtracting([n.name]).isDisjoint(with: names)
+                } ?? 0
+                result.append(pending.remove(at: ready))
+            }
+            return result
+        }
+        plan.createViews = order(plan.createViews, name: { if case .createView(let v) = $0 { v.name } else { nil } }, view: {
+            if case .view(let v)? = models[.relation($0)] { v } else { nil }
+        })
+        // Dropping: a view goes before the views it reads.
+        func dropName(_ op: Operation) -> QualifiedName? { if case .dropView(let n, _) = op { n } else { nil } }
+        var pending = plan.dropViews.sorted { (dropName($0) ?? QualifiedName(schema: "", name: "")) < (dropName($1) ?? QualifiedName(schema: "", name: "")) }
+        var dropped: [Operation] = []
+        while !pending.isEmpty {
+            let ready = pending.firstIndex { op in
+                guard let n = dropName(op) else { return true }
+                return !pending.contains { other in
+                    guard let m = dropName(other), m != n, case .view(let reader)? = head[.relation(m)] else { return false }
+                    return mentions(reader).contains(n.name)
+                }
+            } ?? 0
+            dropped.append(pending.remove(at: ready))
+        }
+        plan.dropViews = dropped
+    }
+
     // MARK: - Tables
 
     static func diffTables(_ head: SchemaState, _ models: SchemaState, _ plan: inout Plan) {
@@ -174,6 +240,18 @@ public enum Autogenerate {
         for table in modelTables {
             guard let current = head.table(table.name) else { created.append(table); continue }
             diffTable(current, table, models, &plan)
+        }
+        // A new table's foreign key to an existing table whose referenced key only appears
+        // later in this revision is added after that key.
+        let newNames = Set(created.map(\.name))
+        for i in created.indices {
+            let later = created[i].constraints.filter { c in
+                guard let fk = c.foreignKey, !newNames.contains(fk.referencedTable) else { return false }
+                guard let target = head.table(fk.referencedTable) else { return true }
+                return !head.uniqueKeys(of: target).contains { Set($0) == Set(fk.referencedColumns) }
+            }
+            created[i].constraints.removeAll { later.contains($0) }
+            plan.addForeignKeys += later.map { .addConstraint(created[i].name, $0) }
         }
         createInOrder(created, models, &plan)
         dropInOrder(headTables.filter { models.table($0.name) == nil }, &plan)
@@ -188,7 +266,7 @@ public enum Autogenerate {
                 continue
             }
             if current.generated != column.generated {
-                plan.dropColumns.append(.dropColumn(name, column.name))
+                plan.dropConstraints.append(.dropColumn(name, column.name))
                 plan.addColumns.append(.addColumn(name, column, ownedSequence: ownedSequence(of: name, column.name, in: models)))
                 continue
             }

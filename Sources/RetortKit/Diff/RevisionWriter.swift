@@ -170,7 +170,8 @@ public enum RevisionWriter {
             case .type(let t): [("enum", t.description)]
             case .sequence(let s): [("sequence", s.description)]
             }
-            return tag("comment", attributes, body: text ?? "")
+            // An attribute keeps the text exactly (element text is trimmed when read).
+            return tag("comment", attributes + [("text", text ?? "")])
         case .sql(let raw):
             let reverse = raw.reverse.map { tag("reverse", [], body: $0) } ?? []
             return tag("sql", [], children: tag("forward", [], body: raw.forward) + reverse)

@@ -14,9 +14,14 @@ public final class OperationContext {
     public let enumValuesAddedInTransaction: Set<EnumValueReference>
     /// Constraints added NOT VALID earlier in the same transaction.
     public let notValidInTransaction: Set<String>
+    /// Schemas, types, sequences and extensions created in the linted scope.
+    public let newObjects: Set<ObjectKey>
+    /// Schemas this revision has dropped objects from so far.
+    public let emptiedSchemas: Set<String>
 
     init(step: Step, before: SchemaState, revision: Revision, settings: ProjectSettings, newTables: Set<QualifiedName>,
-         newColumns: Set<ColumnReference>, enumValuesAddedInTransaction: Set<EnumValueReference>, notValidInTransaction: Set<String>) {
+         newColumns: Set<ColumnReference>, enumValuesAddedInTransaction: Set<EnumValueReference>, notValidInTransaction: Set<String>,
+         newObjects: Set<ObjectKey>, emptiedSchemas: Set<String>) {
         self.step = step
         self.before = before
         self.revision = revision
@@ -25,6 +30,8 @@ public final class OperationContext {
         self.newColumns = newColumns
         self.enumValuesAddedInTransaction = enumValuesAddedInTransaction
         self.notValidInTransaction = notValidInTransaction
+        self.newObjects = newObjects
+        self.emptiedSchemas = emptiedSchemas
     }
 
     public var operation: Operation { step.operation }

@@ -26,6 +26,8 @@ public final class Linter: CompileObserver {
     private var newColumns = Set<ColumnReference>()
     private var enumValues = Set<EnumValueReference>()
     private var notValid = Set<String>()
+    private var newObjects = Set<ObjectKey>()
+    private var emptiedSchemas = Set<String>()
     private var addedForeignKeys: [(table: QualifiedName, constraint: Constraint, location: SourceLocation)] = []
     private var accessExclusive: [(table: QualifiedName, location: SourceLocation)] = []
     private var raw: [(rule: Int, finding: RawFinding, revision: Revision, allows: [LintAllow])] = []
@@ -52,7 +54,9 @@ public final class Linter: CompileObserver {
         if options.since == nil {
             newTables = []
             newColumns = []
+            newObjects = []
         }
+        emptiedSchemas = []
         if settings.transaction != .single { enumValues = []; notValid = [] }
         addedForeignKeys = []
         accessExclusive = []
@@ -66,7 +70,8 @@ public final class Linter: CompileObserver {
     public func willApply(_ step: Step, state: SchemaState) {
         guard reporting, let revision else { return }
         let context = OperationContext(step: step, before: state, revision: revision, settings: settings, newTables: newTables,
-                                       newColumns: newColumns, enumValuesAddedInTransaction: enumValues, notValidInTransaction: notValid)
+                                       newColumns: newColumns, enumValuesAddedInTransaction: enumValues, notValidInTransaction: notValid,
+                                       newObjects: newObjects, emptiedSchemas: emptiedSchemas)
         for (i, rule) in rules.enumerated() {
             for finding in rule.check(context) { raw.append((i, finding, revision, step.allows)) }
         }
@@ -81,9 +86,21 @@ public final class Linter: CompileObserver {
         switch applied.forward {
         case .createTable(let table, _) where inScopeNow:
             newTables.insert(table.name)
-        case .renameTable(let from, let to) where newTables.contains(from):
-            newTables.remove(from)
-            newTables.insert(from.renamed(to))
+        case .renameTable(let from, let to):
+            let target = from.renamed(to)
+            if newTables.remove(from) != nil { newTables.insert(target) }
+            newColumns = Set(newColumns.map { $0.table == from ? ColumnReference(table: target, column: $0.column) : $0 })
+            notValid = Set(notValid.map { $0.hasPrefix("\(from).") ? "\(target)." + $0.dropFirst("\(from).".count) : $0 })
+        case .renameColumn(let table, let from, let to):
+            if newColumns.remove(ColumnReference(table: table, column: from)) != nil { newColumns.insert(ColumnReference(table: table, column: to)) }
+        case .renameConstraint(let table, let from, let to):
+            if notValid.remove("\(table).\(from)") != nil { notValid.insert("\(table).\(to)") }
+        case .createSchema(let info) where inScopeNow: newObjects.insert(.schema(info.name))
+        case .createEnum(let type) where inScopeNow: newObjects.insert(.type(type.name))
+        case .createSequence(let sequence) where inScopeNow: newObjects.insert(.relation(sequence.name))
+        case .createExtension(let ext) where inScopeNow: newObjects.insert(.extension(ext.name))
+        case .dropTable(let name), .dropView(let name, _), .dropSequence(let name), .dropEnum(let name):
+            emptiedSchemas.insert(name.schema)
         case .addColumn(let table, let column, _) where inScopeNow:
             newColumns.insert(ColumnReference(table: table, column: column.name))
         case .addEnumValue(let type, let value, _):
@@ -98,7 +115,11 @@ public final class Linter: CompileObserver {
                 addedForeignKeys.append((table.name, constraint, step.location))
             }
         }
-        if settings.transaction == .none { enumValues = []; notValid = [] }
+        // The assembler commits before a statement PostgreSQL refuses in a transaction.
+        if settings.transaction == .none || PostgresRenderer.render(applied.forward).contains(where: { !$0.transactional }) {
+            enumValues = []
+            notValid = []
+        }
     }
 
     public func didReplay(_ compiled: CompiledRevision, index: Int, state: SchemaState) {
@@ -146,16 +167,6 @@ public final class Linter: CompileObserver {
             }
             if let made = make(rule, finding, revision) { result.append(made) }
         }
-        let heads = graph.heads
-        if heads.count > 1, !heads.allSatisfy({ !graph.revisions[$0].branchLabels.isEmpty }), let rule = rules.first(where: { $0.description.id == "multiple-heads" })?.description {
-            for head in heads where inScope?.contains(head) ?? true {
-                let revision = graph.revisions[head]
-                let others = heads.filter { $0 != head }.map { graph.revisions[$0].id }.joined(separator: ", ")
-                if let made = make(rule, RawFinding(revision.location, "revision \(revision.id) is one of \(heads.count) heads (also \(others)); merge them with `retort merge`"), revision) {
-                    result.append(made)
-                }
-            }
-        }
         let known = Set(rules.map(\.description.id))
         for (allow, revision) in allAllows {
             let id: String
@@ -196,6 +207,9 @@ public enum Lint {
         let graph = try RevisionGraph(project.revisions)
         let linter = Linter(graph: graph, settings: project.settings, options: options)
         let compilation = try Compiler.compile(project, observer: linter)
+        for finding in GraphCheck.multipleHeads(graph) {
+            linter.add(GraphCheck.multipleHeadsRule, RawFinding(finding.location, finding.message), revision: finding.revision)
+        }
         for conflict in BranchConflicts.find(compilation) {
             let other = conflict.merge.map { "merge \($0)" } ?? "unmerged heads"
             linter.add(BranchConflict.ruleID, RawFinding(conflict.first, "\(conflict.message) (other branch: \(conflict.second), revision \(conflict.secondRevision); \(other))"),

@@ -6,7 +6,12 @@ enum LockAnalysis {
              .renameColumn(let t, _, _), .dropConstraint(let t, _), .renameConstraint(let t, _, _):
             return (.accessExclusive, t)
         case .alterColumn(let change):
-            return (.accessExclusive, change.table)
+            var structural = change
+            structural.comment = nil
+            // COMMENT ON takes SHARE UPDATE EXCLUSIVE only.
+            return (structural.isEmpty ? .shareUpdateExclusive : .accessExclusive, change.table)
+        case .rebuildEnum(_, _, let usages):
+            return usages.first.map { (.accessExclusive, $0.table) }
         case .addConstraint(let t, let c):
             return (c.foreignKey != nil ? .shareRowExclusive : .accessExclusive, t)
         case .validateConstraint(let t, _):
@@ -40,6 +45,12 @@ enum TypeFacts {
 
     static let integerWidth = ["smallint": 2, "integer": 4, "bigint": 8]
 
+    /// Words that can appear in a cast's type name (`::character varying(20)`).
+    static func isTypeWord(_ word: String) -> Bool {
+        builtinWords.contains(word.lowercased())
+    }
+    private static let builtinWords: Set<String> = Set(SQLType.builtinAliases.keys.flatMap { $0.split(separator: " ").map(String.init) })
+
     /// No table rewrite: the new type is binary-coercible from the old (postgres-facts.md).
     static func isBinaryCoercible(from old: SQLType, to new: SQLType) -> Bool {
         if old == new { return true }
@@ -64,8 +75,9 @@ enum TypeFacts {
         if isBinaryCoercible(from: old, to: new) { return true }
         guard old.arrayDepth == new.arrayDepth else { return false }
         if let a = integerWidth[old.base], let b = integerWidth[new.base] { return b >= a }
-        if integerWidth[old.base] != nil, new.base == "numeric" {
-            return new.modifiers.isEmpty || new.modifiers[0] - (new.modifiers.dropFirst().first ?? 0) >= 19
+        if let width = integerWidth[old.base], new.base == "numeric" {
+            let digits = [2: 5, 4: 10, 8: 19][width]!
+            return new.modifiers.isEmpty || new.modifiers[0] - (new.modifiers.dropFirst().first ?? 0) >= digits
         }
         switch (old.base, new.base) {
         case ("numeric", "numeric"):
@@ -89,7 +101,7 @@ enum TypeFacts {
     /// Defaults PostgreSQL must evaluate per row, which forces a rewrite when adding a column.
     static func isVolatile(_ expression: String) -> Bool {
         let volatile: Set<String> = ["random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "clock_timestamp",
-                                     "timeofday", "nextval", "txid_current", "statement_timestamp"]
+                                     "timeofday", "nextval"]
         let tokens = ExpressionLexer.tokens(expression)
         for (n, entry) in tokens.enumerated() {
             if case .identifier(let name, _) = entry.token, volatile.contains(name), n + 1 < tokens.count, tokens[n + 1].token == .other("(") {
@@ -100,18 +112,85 @@ enum TypeFacts {
     }
 }
 
-/// Raw SQL as statements of tokens, enough to spot DROP, TRUNCATE and unqualified DELETE.
+/// A USING that only restates the column, optionally cast, does not force a rewrite.
+func isTrivialUsing(_ using: String?, column: String) -> Bool {
+    guard let using else { return true }
+    let tokens = ExpressionLexer.tokens(using).map(\.token)
+    guard case .identifier(let name, let quoted)? = tokens.first, quoted ? name == column : name == column.asciiLowercased() else { return false }
+    for token in tokens.dropFirst() {
+        switch token {
+        case .identifier(let word, _): if !TypeFacts.isTypeWord(word) { return false }
+        case .other(let text): if !([":", "(", ")", ",", "[", "]"].contains(text) || text.allSatisfy(\.isNumber)) { return false }
+        }
+    }
+    return true
+}
+
+/// Raw SQL as statements of words, enough to spot DROP, TRUNCATE and unqualified DELETE.
+/// Quoted text, dollar-quoted bodies and comments are skipped by the lexer.
 enum SQLScan {
-    /// Statements (split at `;` outside quotes) as upper-cased word lists.
+    struct Word: Equatable {
+        /// Upper-cased unquoted word, or `·` for anything else.
+        var text: String
+        /// Parenthesis depth: 0 at the statement's own level.
+        var depth: Int
+    }
+
     static func statements(_ sql: String) -> [[String]] {
-        var result: [[String]] = [[]]
+        words(sql).map { $0.map(\.text) }
+    }
+
+    static func words(_ sql: String) -> [[Word]] {
+        var result: [[Word]] = [[]]
+        var depth = 0
         for (token, _) in ExpressionLexer.tokens(sql) {
             switch token {
-            case .other(";"): result.append([])
-            case .identifier(let word, false): result[result.count - 1].append(word.uppercased())
-            case .identifier, .other: result[result.count - 1].append("·")
+            case .other(";"): result.append([]); depth = 0
+            case .other("("): depth += 1; result[result.count - 1].append(Word(text: "·", depth: depth))
+            case .other(")"): result[result.count - 1].append(Word(text: "·", depth: depth)); depth = max(0, depth - 1)
+            case .identifier(let word, false): result[result.count - 1].append(Word(text: word.uppercased(), depth: depth))
+            case .identifier, .other: result[result.count - 1].append(Word(text: "·", depth: depth))
             }
         }
         return result.filter { !$0.isEmpty }
+    }
+
+    /// The statement's verb at its own level: after a leading `WITH ...` clause, the first
+    /// of SELECT, INSERT, UPDATE, DELETE at depth 0.
+    static func verb(_ words: [Word]) -> String? {
+        guard let first = words.first?.text else { return nil }
+        guard first == "WITH" else { return first }
+        return words.dropFirst().first { $0.depth == 0 && ["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE"].contains($0.text) }?.text
+    }
+}
+
+/// Whether a check expression proves `column IS NOT NULL`: one of its top-level AND
+/// conjuncts is exactly that (parentheses and quoting aside), as PostgreSQL's implication
+/// test accepts it for skipping the SET NOT NULL scan.
+func provesNotNull(_ expression: String, column: String) -> Bool {
+    var tokens = ExpressionLexer.tokens(expression).map(\.token)
+    while tokens.first == .other("("), tokens.last == .other(")") { tokens = Array(tokens.dropFirst().dropLast()) }
+    var conjuncts: [[ExpressionLexer.Token]] = [[]]
+    var depth = 0
+    for token in tokens {
+        if token == .other("(") { depth += 1 } else if token == .other(")") { depth -= 1 }
+        if depth == 0, case .identifier("and", false) = token { conjuncts.append([]); continue }
+        conjuncts[conjuncts.count - 1].append(token)
+    }
+    return conjuncts.contains { part in
+        var part = part
+        while part.first == .other("("), part.last == .other(")") { part = Array(part.dropFirst().dropLast()) }
+        guard part.count == 4, case .identifier(let name, let quoted) = part[0], quoted ? name == column : name == column.asciiLowercased() else { return false }
+        return part[1] == .identifier("is", quoted: false) && part[2] == .identifier("not", quoted: false) && part[3] == .identifier("null", quoted: false)
+    }
+}
+
+extension Table {
+    /// A validated check constraint proves the column holds no NULL.
+    func hasValidatedNotNullCheck(_ column: String) -> Bool {
+        constraints.contains { c in
+            guard case .check(let e) = c.kind, !c.notValid else { return false }
+            return provesNotNull(e, column: column)
+        }
     }
 }

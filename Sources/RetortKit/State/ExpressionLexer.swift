@@ -20,6 +20,20 @@ enum ExpressionLexer {
                 i = text.index(after: i)
                 continue
             }
+            let next = text.index(after: i) < text.endIndex ? text[text.index(after: i)] : nil
+            if c == "-", next == "-" {
+                i = text[i...].firstIndex(of: "\n") ?? text.endIndex
+                continue
+            }
+            if c == "/", next == "*" {
+                i = text[text.index(i, offsetBy: 2)...].range(of: "*/")?.upperBound ?? text.endIndex
+                continue
+            }
+            if c == "$", let end = dollarQuoteEnd(text, from: i) {
+                result.append((.other(String(text[i..<end])), i..<end))
+                i = end
+                continue
+            }
             if c == "'" {
                 i = skipQuoted(text, from: i, quote: "'")
                 result.append((.other(String(text[start..<i])), start..<i))
@@ -47,6 +61,19 @@ enum ExpressionLexer {
             }
         }
         return result
+    }
+
+    /// The end of a `$tag$ ... $tag$` string starting at `start`, or nil when `$` does not
+    /// open one (a positional parameter such as `$1`).
+    private static func dollarQuoteEnd(_ text: String, from start: String.Index) -> String.Index? {
+        var i = text.index(after: start)
+        while i < text.endIndex, text[i].isLetter || text[i] == "_" || (text[i].isNumber && i > text.index(after: start)) {
+            i = text.index(after: i)
+        }
+        guard i < text.endIndex, text[i] == "$" else { return nil }
+        let tag = text[start...i]
+        let bodyStart = text.index(after: i)
+        return text[bodyStart...].range(of: tag)?.upperBound ?? text.endIndex
     }
 
     private static func skipQuoted(_ text: String, from start: String.Index, quote: Character) -> String.Index {

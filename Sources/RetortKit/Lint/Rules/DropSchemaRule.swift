@@ -1,7 +1,7 @@
 struct DropSchemaRule: LintRule {
     let description = RuleDescription(
         id: "drop-schema", category: .dataLoss, severity: .error,
-        summary: "Dropping a schema that held objects before this revision.",
+        summary: "Dropping a schema whose objects this revision dropped.",
         rationale: "PostgreSQL (and Retort) only drop an empty schema, so the schema's tables were dropped just before: a whole area of the database goes away at once.",
         safeAlternative: "Drop the schema's objects in earlier releases, then the schema, each with a reasoned suppression.",
         failing: [LintExample("""
@@ -15,9 +15,8 @@ struct DropSchemaRule: LintRule {
             """)])
 
     func check(_ context: OperationContext) -> [RawFinding] {
-        guard case .dropSchema(let schema) = context.operation,
-              let origin = context.before[.schema(schema)]?.origin.location,
-              origin.file != context.location.file else { return [] }
-        return [RawFinding(context.location, "drops schema \(schema), created at \(origin)")]
+        guard case .dropSchema(let schema) = context.operation, !context.newObjects.contains(.schema(schema)),
+              context.emptiedSchemas.contains(schema) else { return [] }
+        return [RawFinding(context.location, "drops schema \(schema) after dropping the objects it held in this revision")]
     }
 }

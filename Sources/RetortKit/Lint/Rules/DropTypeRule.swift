@@ -17,12 +17,13 @@ struct DropTypeRule: LintRule {
     func check(_ context: OperationContext) -> [RawFinding] {
         switch context.operation {
         case .dropSequence(let name):
-            guard let sequence = context.before.sequence(name), sequence.origin.location?.file != context.location.file else { return [] }
+            guard context.before.sequence(name) != nil, !context.newObjects.contains(.relation(name)) else { return [] }
             return [RawFinding(context.location, "drops sequence \(name) and its current value; a downgrade restarts it and ids repeat")]
         case .dropEnum(let name):
-            guard let type = context.before.enumType(name), type.origin.location?.file != context.location.file else { return [] }
+            guard let type = context.before.enumType(name), !context.newObjects.contains(.type(name)) else { return [] }
             return [RawFinding(context.location, "drops type \(name) (\(type.values.count) values); clients still sending its values fail")]
         case .dropExtension(let name):
+            guard !context.newObjects.contains(.extension(name)) else { return [] }
             return [RawFinding(context.location, "drops extension \(name) with its types and functions")]
         default:
             return []

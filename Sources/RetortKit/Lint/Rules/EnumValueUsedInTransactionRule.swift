@@ -15,12 +15,18 @@ struct EnumValueUsedInTransactionRule: LintRule {
         guard !context.enumValuesAddedInTransaction.isEmpty else { return [] }
         var texts: [String] = []
         switch context.operation {
-        case .alterColumn(let change): if case .some(.some(let d)) = change.defaultExpression { texts.append(d) }
+        case .alterColumn(let change):
+            if case .some(.some(let d)) = change.defaultExpression { texts.append(d) }
+            if let using = change.using { texts.append(using) }
         case .addColumn(_, let column, _): texts += [column.defaultExpression, column.generated].compactMap { $0 }
         case .addConstraint(_, let c): if case .check(let e) = c.kind { texts.append(e) }
         case .createIndex(_, let index, _): texts += [index.predicate].compactMap { $0 } + index.elements.compactMap { if case .expression(let e) = $0 { e } else { nil } }
         case .sql(let raw): texts.append(raw.forward)
-        case .createTable(let table, _): texts += table.columns.compactMap(\.defaultExpression)
+        case .createTable(let table, _):
+            texts += table.columns.flatMap { [$0.defaultExpression, $0.generated].compactMap { $0 } }
+            texts += table.constraints.compactMap { if case .check(let e) = $0.kind { e } else { nil } }
+            texts += table.indexes.flatMap { index in [index.predicate].compactMap { $0 } + index.elements.compactMap { if case .expression(let e) = $0 { e } else { nil } } }
+        case .createView(let view): texts.append(view.body)
         default: break
         }
         let used = context.enumValuesAddedInTransaction.filter { value in texts.contains { $0.contains(Quoting.literal(value.value)) } }

@@ -21,7 +21,13 @@ struct NewUniqueOnExistingRule: LintRule {
             default: return []
             }
         case .createIndex(let t, let index, _) where index.unique:
-            (table, columns) = (t, index.columnNames)
+            let referenced = index.elements.flatMap { element -> [String] in
+                switch element {
+                case .column(let name): [name]
+                case .expression(let text): ExpressionLexer.referencedNames(text)
+                }
+            }
+            (table, columns) = (t, referenced.filter { context.before.table(t)?.column($0) != nil })
         default:
             return []
         }

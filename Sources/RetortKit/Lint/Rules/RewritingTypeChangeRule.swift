@@ -13,7 +13,7 @@ struct RewritingTypeChangeRule: LintRule {
         guard case .alterColumn(let change) = context.operation, let written = change.type, context.isExisting(change.table),
               let old = context.before.table(change.table)?.column(change.column)?.type,
               let new = TypeFacts.resolve(written, in: context.before),
-              !TypeFacts.isBinaryCoercible(from: old, to: new) else { return [] }
+              !TypeFacts.isBinaryCoercible(from: old, to: new) || !isTrivialUsing(change.using, column: change.column) else { return [] }
         return [RawFinding(context.location, "changes \(change.table).\(change.column) from \(old) to \(new): \(Lock.accessExclusive.on(change.table, "rewrites 1 table and its indexes"))")]
     }
 }

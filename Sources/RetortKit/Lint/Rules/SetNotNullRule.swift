@@ -8,11 +8,15 @@ struct SetNotNullRule: LintRule {
         passing: [LintExample("""
             <create-table name="fresh"><column name="x" type="text"/></create-table>
             <alter-column table="fresh" column="x" nullable="false"/>
-            """)])
+            """), LintExample("<add-check table=\"students\" name=\"nick_nn\" expression=\"(nickname IS NOT NULL)\" not-valid=\"true\"/>",
+                              "<validate-constraint table=\"students\" name=\"nick_nn\"/>",
+                              "<alter-column table=\"students\" column=\"nickname\" nullable=\"false\"/>")])
 
     func check(_ context: OperationContext) -> [RawFinding] {
         guard case .alterColumn(let change) = context.operation, change.nullable == false, context.isExisting(change.table),
-              let column = context.before.table(change.table)?.column(change.column), column.nullable else { return [] }
+              let table = context.before.table(change.table), let column = table.column(change.column), column.nullable,
+              !table.hasValidatedNotNullCheck(change.column) else { return [] }
+        if context.isNewColumn(change.table, change.column), column.defaultExpression != nil { return [] }
         if context.isNewColumn(change.table, change.column), column.defaultExpression == nil {
             return [RawFinding(context.location, "sets NOT NULL on \(change.table).\(change.column), just added without a default: fails for certain if \(change.table) has rows")]
         }

@@ -12,11 +12,7 @@ struct SetNotNullScanRule: LintRule {
     func check(_ context: OperationContext) -> [RawFinding] {
         guard case .alterColumn(let change) = context.operation, change.nullable == false, context.isExisting(change.table),
               let table = context.before.table(change.table), let column = table.column(change.column), column.nullable else { return [] }
-        if context.settings.targetPostgres >= 12, table.constraints.contains(where: { c in
-            guard case .check(let e) = c.kind, !c.notValid else { return false }
-            let words = SQLScan.statements(e).first ?? []
-            return words == [change.column.uppercased(), "IS", "NOT", "NULL"]
-        }) { return [] }
+        if context.settings.targetPostgres >= 12, table.hasValidatedNotNullCheck(change.column) { return [] }
         return [RawFinding(context.location, "sets NOT NULL on \(change.table).\(change.column): \(Lock.accessExclusive.on(change.table, "scans every row"))")]
     }
 }
