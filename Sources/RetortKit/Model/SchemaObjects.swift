@@ -179,4 +179,7 @@ public struct SchemaInfo: Hashable, Sendable {
     public var name: String
     public var comment: String?
     public var origin = Origin(nil)
+
+    /// `public` as every new PostgreSQL database holds it: initdb gives it this comment.
+    public static let initialPublic = SchemaInfo(name: defaultSchema, comment: "standard public schema")
 }

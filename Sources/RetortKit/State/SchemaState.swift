@@ -98,7 +98,7 @@ public struct Dependents: Hashable, Sendable {
 /// compares — so checking a revision costs what the revision touches, not the schema size.
 public struct SchemaState: Sendable {
     public private(set) var objects: [ObjectKey: SchemaObject] = [
-        .schema(defaultSchema): .schema(SchemaInfo(name: defaultSchema)),
+        .schema(defaultSchema): .schema(.initialPublic),
     ]
     private var journal: [ObjectKey: SchemaObject?]?
 
