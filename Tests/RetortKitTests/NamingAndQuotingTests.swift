@@ -44,6 +44,9 @@ final class NamingAndQuotingTests: XCTestCase {
     func testIndexExpressionNames() {
         XCTAssertEqual(PostgresNaming.indexColumnPart([.expression("lower(email)")]), "lower")
         XCTAssertEqual(PostgresNaming.indexColumnPart([.expression("a + b"), .expression("a * b")]), "expr_expr1")
+        // INCLUDE columns count: CREATE INDEX ON t (a) INCLUDE (b) is t_a_b_idx; (a, a) is t_a_a1_idx.
+        XCTAssertEqual(PostgresNaming.indexColumnPart([.column("a")], include: ["b"]), "a_b")
+        XCTAssertEqual(PostgresNaming.indexColumnPart([.column("a"), .column("a")]), "a_a1")
         // What PostgreSQL 15 names these (FigureIndexColname), read from its catalog.
         let expected = [
             "(a)": "a", "(a + 1)::integer": "int4", "b::character varying": "b", "(a + 1)::double precision": "float8",

@@ -147,7 +147,7 @@ extension SchemaState {
         for column in index.columnNames + index.include { _ = try requireColumn(table, column, &context) }
         if resolved.name.isEmpty {
             let schema = table.name
-            resolved.name = PostgresNaming.choose(table.name.name, PostgresNaming.indexColumnPart(index.elements), "idx") {
+            resolved.name = PostgresNaming.choose(table.name.name, PostgresNaming.indexColumnPart(index.elements, include: index.include), "idx") {
                 chosen.contains($0) || relationNameTaken(schema.renamed($0)) || table.indexIndex($0) != nil
                     || (table.constraintIndex($0).map { table.constraints[$0].kind.ownsIndex } ?? false)
             }
