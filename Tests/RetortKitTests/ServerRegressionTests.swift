@@ -27,4 +27,27 @@ final class ServerRegressionTests: XCTestCase {
             #"<comment schema="public" text=""/>"#,
         ])
     }
+
+    /// CREATE TABLE keeps one index per key definition and drops the other constraints
+    /// silently, even named ones; ALTER TABLE keeps them. A table whose keys repeat must come
+    /// back whole from schema.sql and from a drop-table's downgrade.
+    func testRepeatedKeysSurviveCreateTable() throws {
+        try assertRoundTrips([
+            """
+            <create-table name="t">
+              <column name="a" type="int" primary-key="true"/>
+              <column name="b" type="int"/>
+              <unique name="b_once" columns="b"/>
+              <unique name="b_other_order" columns="b, a"/>
+            </create-table>
+            <create-table name="u"><column name="a" type="int" primary-key="true"/></create-table>
+            """,
+            """
+            <add-unique table="t" columns="a"/>
+            <add-unique table="t" name="b_twice" columns="b"/>
+            <add-unique table="u" columns="a"/>
+            """,
+            #"<drop-table name="t"/>"#,
+        ])
+    }
 }

@@ -175,21 +175,41 @@ public enum PostgresRenderer {
         return sql
     }
 
-    /// `CREATE TABLE` with columns and the constraints PostgreSQL accepts inline; NOT VALID
-    /// constraints follow as `ALTER TABLE` (inline, PostgreSQL would validate them), then
-    /// indexes and comments.
+    /// `CREATE TABLE` with columns and the constraints PostgreSQL keeps inline; the others
+    /// follow as `ALTER TABLE`: NOT VALID ones (inline, PostgreSQL would validate them) and
+    /// duplicate keys (see `mergedInline`). Then indexes and comments.
     static func createTable(_ table: Table) -> [Statement] {
-        let inline = table.constraints.filter { !$0.notValid }
+        let separate = Set(mergedInline(table.constraints).map(\.name))
+        let inline = table.constraints.filter { !$0.notValid && !separate.contains($0.name) }
         let lines = table.columns.map(columnDefinition) + inline.map(constraintDefinition)
         var statements = [Statement("CREATE TABLE \(name(table.name)) (\n" + lines.map { "    " + $0 }.joined(separator: ",\n") + "\n);")]
-        for constraint in table.constraints where constraint.notValid {
-            statements.append(Statement("ALTER TABLE \(name(table.name)) ADD \(constraintDefinition(constraint)) NOT VALID;"))
+        for constraint in table.constraints where constraint.notValid || separate.contains(constraint.name) {
+            statements.append(Statement("ALTER TABLE \(name(table.name)) ADD \(constraintDefinition(constraint))\(constraint.notValid ? " NOT VALID" : "");"))
         }
         statements += table.indexes.map { createIndex(table.name, $0, concurrently: false) }
         statements += comment(.table(table.name), table.comment, skipNil: true)
         for column in table.columns { statements += comment(.column(table.name, column.name), column.comment, skipNil: true) }
         for index in table.indexes { statements += comment(.index(table.name.renamed(index.name)), index.comment, skipNil: true) }
         return statements
+    }
+
+    /// Primary key and unique constraints that CREATE TABLE would silently drop, named or
+    /// not: PostgreSQL builds one index per definition (same columns in the same order, same
+    /// NULLS NOT DISTINCT and deferrability), keeping the primary key's, then the first
+    /// one's (`transformIndexConstraints`). ALTER TABLE ADD CONSTRAINT keeps each.
+    static func mergedInline(_ constraints: [Constraint]) -> [Constraint] {
+        func isPrimaryKey(_ c: Constraint) -> Bool { if case .primaryKey = c.kind { true } else { false } }
+        func nullsNotDistinct(_ c: Constraint) -> Bool { if case .unique(_, true) = c.kind { true } else { false } }
+        var kept = constraints.filter { isPrimaryKey($0) && !$0.notValid }
+        var merged: [Constraint] = []
+        for constraint in constraints where constraint.kind.ownsIndex && !isPrimaryKey(constraint) && !constraint.notValid {
+            let duplicate = kept.contains {
+                $0.kind.columns == constraint.kind.columns && nullsNotDistinct($0) == nullsNotDistinct(constraint)
+                    && $0.deferrable == constraint.deferrable
+            }
+            if duplicate { merged.append(constraint) } else { kept.append(constraint) }
+        }
+        return merged
     }
 
     static func createIndex(_ table: QualifiedName, _ index: TableIndex, concurrently: Bool) -> Statement {
