@@ -50,4 +50,12 @@ final class ServerRegressionTests: XCTestCase {
             #"<drop-table name="t"/>"#,
         ])
     }
+
+    /// Undoing an added enum value builds a new type; it keeps the old one's comment.
+    func testRebuiltEnumKeepsItsComment() throws {
+        try assertRoundTrips([
+            #"<create-enum name="mood"><value>happy</value></create-enum><comment enum="mood">How it's going</comment>"#,
+            #"<add-enum-value enum="mood" value="sad"/>"#,
+        ])
+    }
 }

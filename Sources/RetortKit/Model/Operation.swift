@@ -11,8 +11,8 @@ public indirect enum Operation: Hashable, Sendable {
     case addEnumValue(QualifiedName, value: String, placement: EnumPlacement?)
     case renameEnumValue(QualifiedName, from: String, to: String)
     /// Derived only: replaces an enum's values (PostgreSQL cannot drop one) by building a
-    /// new type and re-casting every column that uses it.
-    case rebuildEnum(QualifiedName, values: [String], usages: [EnumUsage])
+    /// new type, with the old one's comment, and re-casting every column that uses it.
+    case rebuildEnum(QualifiedName, values: [String], comment: String?, usages: [EnumUsage])
     case createSequence(SchemaSequence)
     case dropSequence(QualifiedName)
     case createTable(Table, ownedSequences: [SchemaSequence])

@@ -34,8 +34,8 @@ public enum PostgresRenderer {
             return [Statement(sql + ";")]
         case .renameEnumValue(let type, let from, let to):
             return [Statement("ALTER TYPE \(name(type)) RENAME VALUE \(Quoting.literal(from)) TO \(Quoting.literal(to));")]
-        case .rebuildEnum(let type, let values, let usages):
-            return rebuildEnum(type, values, usages)
+        case .rebuildEnum(let type, let values, let comment, let usages):
+            return rebuildEnum(type, values, comment, usages)
         case .createSequence(let sequence):
             return createSequence(sequence) + ownedBy(sequence)
         case .dropSequence(let sequence):
@@ -111,9 +111,10 @@ public enum PostgresRenderer {
         Statement("CREATE TYPE \(name(type)) AS ENUM (\(values.map(Quoting.literal).joined(separator: ", ")));")
     }
 
-    static func rebuildEnum(_ type: QualifiedName, _ values: [String], _ usages: [EnumUsage]) -> [Statement] {
+    static func rebuildEnum(_ type: QualifiedName, _ values: [String], _ comment: String?, _ usages: [EnumUsage]) -> [Statement] {
         let old = type.renamed(PostgresNaming.clip(Array(type.name.utf8), to: 52) + "_retort_old")
         var statements = [Statement("ALTER TYPE \(name(type)) RENAME TO \(ident(old.name));"), createEnum(type, values)]
+            + self.comment(.type(type), comment, skipNil: true)
         for usage in usages {
             let table = name(usage.table), column = ident(usage.column)
             for index in usage.dependentIndexes { statements.append(Statement("DROP INDEX \(name(usage.table.renamed(index.name)));")) }

@@ -84,7 +84,7 @@ extension SchemaState {
                 if case .before = placement { type.values.insert(value, at: at) } else { type.values.insert(value, at: at + 1) }
             }
             self[.type(name)] = .enumType(type)
-            return done(operation, [.rebuildEnum(name, values: old, usages: enumUsages(of: name))])
+            return done(operation, [.rebuildEnum(name, values: old, comment: type.comment, usages: enumUsages(of: name))])
 
         case .renameEnumValue(let name, let from, let to):
             var type = try requireEnum(name, &context)
@@ -96,13 +96,14 @@ extension SchemaState {
             self[.type(name)] = .enumType(type)
             return done(operation, [.renameEnumValue(name, from: to, to: from)])
 
-        case .rebuildEnum(let name, let values, _):
+        case .rebuildEnum(let name, let values, _, _):
             var type = try requireEnum(name, &context)
             let old = type.values
             type.values = values
             self[.type(name)] = .enumType(type)
             let usages = enumUsages(of: name)
-            return done(.rebuildEnum(name, values: values, usages: usages), [.rebuildEnum(name, values: old, usages: usages)])
+            return done(.rebuildEnum(name, values: values, comment: type.comment, usages: usages),
+                        [.rebuildEnum(name, values: old, comment: type.comment, usages: usages)])
 
         case .createSequence(var sequence):
             try context.checkName(sequence.name)
