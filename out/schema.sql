@@ -19,7 +19,7 @@ CREATE TABLE attendance (
 );
 CREATE INDEX attendance_section_date_idx ON attendance (section_id, session_date);
 CREATE TABLE course_sections (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME course_sections_id_seq) NOT NULL,
     course_id bigint NOT NULL,
     teacher_id bigint,
     term character varying(10) NOT NULL,
@@ -30,7 +30,7 @@ CREATE TABLE course_sections (
 );
 CREATE INDEX course_sections_teacher_id_idx ON course_sections (teacher_id);
 CREATE TABLE courses (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME courses_id_seq) NOT NULL,
     department_id bigint NOT NULL,
     code character varying(20) NOT NULL,
     title text NOT NULL,
@@ -43,7 +43,7 @@ CREATE TABLE courses (
 CREATE INDEX courses_department_id_idx ON courses (department_id);
 COMMENT ON COLUMN courses.description IS 'Shown in the public course catalog';
 CREATE TABLE departments (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME departments_id_seq) NOT NULL,
     code character varying(10) NOT NULL,
     name text NOT NULL,
     CONSTRAINT departments_pkey PRIMARY KEY (id),
@@ -70,7 +70,7 @@ CREATE TABLE grades (
 COMMENT ON TABLE grades IS 'One final grade per enrollment';
 COMMENT ON COLUMN grades.score IS 'Percentage, 0 to 100';
 CREATE TABLE students (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME students_id_seq) NOT NULL,
     email citext NOT NULL,
     full_name text NOT NULL,
     enrolled_on date DEFAULT CURRENT_DATE NOT NULL,
@@ -85,7 +85,7 @@ CREATE INDEX students_full_name_idx ON students (full_name);
 CREATE INDEX students_advisor_id_idx ON students (advisor_id);
 COMMENT ON TABLE students IS 'Everyone enrolled at the school';
 CREATE TABLE teachers (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME teachers_id_seq) NOT NULL,
     department_id bigint NOT NULL,
     full_name text NOT NULL,
     email citext NOT NULL,

@@ -58,4 +58,18 @@ final class ServerRegressionTests: XCTestCase {
             #"<add-enum-value enum="mood" value="sad"/>"#,
         ])
     }
+
+    /// Identity columns own sequences PostgreSQL names like serial ones and never renames;
+    /// their kind changes with SET GENERATED.
+    func testIdentitySequencesKeepTheirNamesAndKindsSwitch() throws {
+        try assertRoundTrips([
+            #"<create-table name="t"><column name="a_x" type="int" identity="always"/></create-table>"#,
+            // PostgreSQL names this serial column's sequence t_a_x_seq1: t_a_x_seq is the identity's.
+            #"<create-table name="t_a"><column name="x" type="serial"/><column name="y" type="bigint" nullable="false"/></create-table>"#,
+            #"<alter-column table="t" column="a_x" identity="by-default"/><rename-table from="t" to="renamed"/>"#,
+            #"<rename-column table="renamed" from="a_x" to="b"/><alter-column table="t_a" column="y" identity="always"/>"#,
+            #"<alter-column table="renamed" column="b" drop-identity="true"/><alter-column table="t_a" column="y" identity="always"/>"#,
+            #"<drop-column table="t_a" column="y"/><drop-table name="renamed"/>"#,
+        ])
+    }
 }

@@ -25,7 +25,7 @@ END
 $retort$;
 CREATE EXTENSION citext;
 CREATE TABLE departments (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME departments_id_seq) NOT NULL,
     code character varying(10) NOT NULL,
     name text NOT NULL,
     CONSTRAINT departments_pkey PRIMARY KEY (id),
@@ -33,7 +33,7 @@ CREATE TABLE departments (
 );
 COMMENT ON TABLE departments IS 'Academic departments';
 CREATE TABLE teachers (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME teachers_id_seq) NOT NULL,
     department_id bigint NOT NULL,
     full_name text NOT NULL,
     email citext NOT NULL,
@@ -42,7 +42,7 @@ CREATE TABLE teachers (
     CONSTRAINT teachers_department_id_fkey FOREIGN KEY (department_id) REFERENCES departments (id)
 );
 CREATE TABLE students (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME students_id_seq) NOT NULL,
     email citext NOT NULL,
     name text NOT NULL,
     enrolled_on date DEFAULT CURRENT_DATE NOT NULL,

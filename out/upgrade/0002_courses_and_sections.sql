@@ -17,7 +17,7 @@ BEGIN
 END
 $retort$;
 CREATE TABLE courses (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME courses_id_seq) NOT NULL,
     department_id bigint NOT NULL,
     code character varying(20) NOT NULL,
     title text NOT NULL,
@@ -29,7 +29,7 @@ CREATE TABLE courses (
 );
 CREATE INDEX courses_department_id_idx ON courses (department_id);
 CREATE TABLE course_sections (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME course_sections_id_seq) NOT NULL,
     course_id bigint NOT NULL,
     teacher_id bigint,
     term character varying(10) NOT NULL,

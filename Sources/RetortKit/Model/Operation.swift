@@ -107,6 +107,9 @@ public struct AlterColumn: Hashable, Sendable {
     public var defaultExpression: String??
     /// `.some(nil)` drops the identity.
     public var identity: Identity??
+    /// The sequence an added identity creates: chosen by the state machine, or in a derived
+    /// inverse the one to re-create. nil when an existing identity only changes its kind.
+    public var identitySequence: String?
     /// `.some(nil)` removes the comment.
     public var comment: String??
 

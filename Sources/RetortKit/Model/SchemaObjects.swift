@@ -14,6 +14,10 @@ public struct Column: Hashable, Sendable {
     public var nullable: Bool = true
     public var defaultExpression: String?
     public var identity: Identity?
+    /// The sequence behind the identity, in the table's schema. PostgreSQL names it when the
+    /// identity is created, as it names a serial column's sequence, and keeps that name when
+    /// the table or column is renamed; the scripts write it explicitly (`SEQUENCE NAME`).
+    public var identitySequence: String?
     /// Expression of a stored generated column.
     public var generated: String?
     public var comment: String?

@@ -48,7 +48,7 @@ public enum PostgresRenderer {
             return [Statement("ALTER TABLE \(name(table)) RENAME TO \(ident(to));")]
         case .addColumn(let table, let column, let sequence):
             return (sequence.map(createSequence) ?? [])
-                + [Statement("ALTER TABLE \(name(table)) ADD COLUMN \(columnDefinition(column));")]
+                + [Statement("ALTER TABLE \(name(table)) ADD COLUMN \(columnDefinition(column, of: table));")]
                 + (sequence.map(ownedBy) ?? [])
                 + comment(.column(table, column.name), column.comment, skipNil: true)
         case .dropColumn(let table, let column):
@@ -147,9 +147,9 @@ public enum PostgresRenderer {
         return [Statement("ALTER SEQUENCE \(name(sequence.name)) OWNED BY \(name(owner.table)).\(ident(owner.column));")]
     }
 
-    static func columnDefinition(_ column: Column) -> String {
+    static func columnDefinition(_ column: Column, of table: QualifiedName) -> String {
         var sql = "\(ident(column.name)) \(type(column.type))"
-        if let identity = column.identity { sql += " GENERATED \(identity.sql) AS IDENTITY" }
+        if let identity = column.identity { sql += " GENERATED \(identity.sql) AS IDENTITY\(sequenceName(column.identitySequence, of: table))" }
         if let generated = column.generated { sql += " GENERATED ALWAYS AS (\(generated)) STORED" }
         if let expression = column.defaultExpression { sql += " DEFAULT \(expression)" }
         if !column.nullable { sql += " NOT NULL" }
@@ -182,7 +182,7 @@ public enum PostgresRenderer {
     static func createTable(_ table: Table) -> [Statement] {
         let separate = Set(mergedInline(table.constraints).map(\.name))
         let inline = table.constraints.filter { !$0.notValid && !separate.contains($0.name) }
-        let lines = table.columns.map(columnDefinition) + inline.map(constraintDefinition)
+        let lines = table.columns.map { columnDefinition($0, of: table.name) } + inline.map(constraintDefinition)
         var statements = [Statement("CREATE TABLE \(name(table.name)) (\n" + lines.map { "    " + $0 }.joined(separator: ",\n") + "\n);")]
         for constraint in table.constraints where constraint.notValid || separate.contains(constraint.name) {
             statements.append(Statement("ALTER TABLE \(name(table.name)) ADD \(constraintDefinition(constraint))\(constraint.notValid ? " NOT VALID" : "");"))
@@ -229,6 +229,12 @@ public enum PostgresRenderer {
         return Statement(sql + ";", transactional: !concurrently)
     }
 
+    /// ` (SEQUENCE NAME schema.name)` for an identity's sequence, which PostgreSQL would
+    /// otherwise name after the table and column as they are now (pg_dump writes it too).
+    static func sequenceName(_ sequence: String?, of table: QualifiedName) -> String {
+        sequence.map { " (SEQUENCE NAME \(name(table.renamed($0))))" } ?? ""
+    }
+
     static func alterColumn(_ change: AlterColumn) -> [Statement] {
         let prefix = "ALTER TABLE \(name(change.table)) ALTER COLUMN \(ident(change.column))"
         var statements: [Statement] = []
@@ -245,7 +251,11 @@ public enum PostgresRenderer {
         case .none: break
         }
         if case .some(.some(let identity)) = change.identity {
-            statements.append(Statement("\(prefix) ADD GENERATED \(identity.sql) AS IDENTITY;"))
+            if let sequence = change.identitySequence {
+                statements.append(Statement("\(prefix) ADD GENERATED \(identity.sql) AS IDENTITY\(sequenceName(sequence, of: change.table));"))
+            } else {
+                statements.append(Statement("\(prefix) SET GENERATED \(identity.sql);"))
+            }
         }
         if let text = change.comment {
             statements += comment(.column(change.table, change.column), text, skipNil: false)

@@ -27,7 +27,7 @@ public enum StateRenderer {
                 }
             case .view(let view):
                 views += PostgresRenderer.render(.createView(view))
-            case .index, .constraintOwners, .dependents:
+            case .index, .identitySequence, .constraintOwners, .dependents:
                 break
             }
         }

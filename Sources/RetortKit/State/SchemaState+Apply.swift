@@ -183,6 +183,7 @@ extension SchemaState {
         if let existing = self[.relation(name)] {
             var origin = existing.origin
             if case .index(let owner) = existing { origin = table(owner)?.origin ?? origin }
+            if case .identitySequence(let owner) = existing { origin = table(owner)?.origin ?? origin }
             throw context.fail("a \(existing.kindName) named \(q(name.description)) already exists\(origin.addedAt)")
         }
         if case .enumType(let type) = self[.type(name)] {

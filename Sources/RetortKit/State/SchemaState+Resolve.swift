@@ -54,7 +54,12 @@ extension SchemaState {
             if column.identity != nil && column.defaultExpression != nil {
                 throw context.fail("column \(q(column.name)) cannot have both a default and an identity")
             }
-            if column.identity != nil { resolved.nullable = false }
+            if column.identity != nil {
+                resolved.nullable = false
+                resolved.identitySequence = try identitySequenceName(column.identitySequence, table: table, column: column.name, chosen: &chosen, &context)
+            } else {
+                resolved.identitySequence = nil
+            }
             return (resolved, nil)
         }
         if column.defaultExpression != nil || column.identity != nil {
@@ -73,6 +78,22 @@ extension SchemaState {
         sequence.ownedBy = ColumnReference(table: table, column: column.name)
         sequence.origin = column.origin
         return (resolved, sequence)
+    }
+
+    /// The sequence of a new identity on `column`: `given` (re-creating a dropped one) if it
+    /// is free, else the name PostgreSQL chooses, `table_column_seq` made unique.
+    func identitySequenceName(_ given: String?, table: QualifiedName, column: String, chosen: inout Set<String>,
+                              _ context: inout ApplyContext) throws -> String {
+        let name: String
+        if let given {
+            if chosen.contains(given) { throw context.fail("a sequence named \(q(table.renamed(given).description)) is declared twice") }
+            try requireFreeRelation(table.renamed(given), &context)
+            name = given
+        } else {
+            name = PostgresNaming.choose(table.name, column, "seq") { relationNameTaken(table.renamed($0)) || chosen.contains($0) }
+        }
+        chosen.insert(name)
+        return name
     }
 
     func resolveConstraint(_ constraint: Constraint, in table: Table, chosen: inout Set<String>, _ context: inout ApplyContext) throws -> Constraint {
@@ -164,11 +185,12 @@ extension SchemaState {
     }
 
     mutating func alterColumn(_ change: AlterColumn, _ context: inout ApplyContext) throws -> AppliedOperation {
+        var forward = change
+        forward.identitySequence = nil
         var table = try requireTable(change.table, &context)
         let at = try requireColumn(table, change.column, &context)
         let old = table.columns[at]
         var column = old
-        var forward = change
         var inverse = AlterColumn(table: change.table, column: change.column)
         if let type = change.type {
             let resolved = try resolveType(type, &context)
@@ -211,6 +233,15 @@ extension SchemaState {
             }
             column.identity = identity
             if identity != old.identity { inverse.identity = .some(old.identity) }
+            if identity != nil && old.identity == nil {
+                var chosen = Set<String>()
+                column.identitySequence = try identitySequenceName(change.identitySequence, table: change.table, column: change.column,
+                                                                   chosen: &chosen, &context)
+                forward.identitySequence = column.identitySequence
+            } else if identity == nil {
+                column.identitySequence = nil
+                inverse.identitySequence = old.identitySequence
+            }
         }
         if let comment = change.comment {
             column.comment = comment
@@ -219,6 +250,8 @@ extension SchemaState {
         if change.isEmpty { throw context.fail("nothing to change; give type, nullable, default, drop-default, identity or comment") }
         table.columns[at] = column
         self[.relation(change.table)] = .table(table)
+        unregisterIdentitySequence(of: old, in: change.table)
+        registerIdentitySequence(of: column, in: change.table)
         return done(.alterColumn(forward), inverse.isEmpty ? [] : [.alterColumn(inverse)])
     }
 }

@@ -64,6 +64,7 @@ extension SchemaState {
             let (resolved, sequence) = try resolveColumn(column, table: name, chosen: &chosen, &context)
             table.columns.append(resolved)
             self[.relation(name)] = .table(table)
+            registerIdentitySequence(of: resolved, in: name)
             if let sequence { putSequence(sequence) }
             return done(.addColumn(name, resolved, ownedSequence: ownedSequence ?? sequence), [.dropColumn(name, resolved.name)])
 
@@ -297,13 +298,23 @@ extension SchemaState {
     mutating func register(_ table: Table) {
         self[.relation(table.name)] = .table(table)
         for index in table.indexes { self[.relation(table.name.renamed(index.name))] = .index(table: table.name) }
+        for column in table.columns { registerIdentitySequence(of: column, in: table.name) }
         for constraint in table.constraints { registerConstraintName(constraint, of: table.name) }
     }
 
     mutating func unregister(_ table: Table) {
         self[.relation(table.name)] = nil
         for index in table.indexes { self[.relation(table.name.renamed(index.name))] = nil }
+        for column in table.columns { unregisterIdentitySequence(of: column, in: table.name) }
         for constraint in table.constraints { unregisterConstraintName(constraint, of: table.name) }
+    }
+
+    mutating func registerIdentitySequence(of column: Column, in table: QualifiedName) {
+        if let sequence = column.identitySequence { self[.relation(table.renamed(sequence))] = .identitySequence(table: table) }
+    }
+
+    mutating func unregisterIdentitySequence(of column: Column, in table: QualifiedName) {
+        if let sequence = column.identitySequence { self[.relation(table.renamed(sequence))] = nil }
     }
 
     mutating func registerConstraintName(_ constraint: Constraint, of table: QualifiedName) {

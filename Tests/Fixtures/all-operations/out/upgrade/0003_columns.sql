@@ -28,7 +28,7 @@ ALTER TABLE customers ALTER COLUMN points TYPE bigint USING "points"::bigint;
 ALTER TABLE customers ALTER COLUMN points SET DEFAULT 0;
 ALTER TABLE customers ADD COLUMN ref bigint DEFAULT 1 NOT NULL;
 ALTER TABLE customers ALTER COLUMN ref DROP DEFAULT;
-ALTER TABLE customers ALTER COLUMN ref ADD GENERATED ALWAYS AS IDENTITY;
+ALTER TABLE customers ALTER COLUMN ref ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME customers_ref_seq);
 ALTER TABLE "Order Items" RENAME TO order_lines;
 CREATE SEQUENCE order_lines_sku_seq AS bigint;
 ALTER TABLE order_lines ADD COLUMN sku bigint DEFAULT nextval('order_lines_sku_seq'::regclass) NOT NULL;
