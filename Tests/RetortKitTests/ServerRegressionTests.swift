@@ -72,4 +72,12 @@ final class ServerRegressionTests: XCTestCase {
             #"<drop-column table="t_a" column="y"/><drop-table name="renamed"/>"#,
         ])
     }
+
+    /// COMMENT ON VIEW refuses a materialized view: it takes COMMENT ON MATERIALIZED VIEW.
+    func testCommentOnAMaterializedView() throws {
+        try assertRoundTrips([
+            #"<create-table name="t"><column name="a" type="int"/></create-table><create-view name="v" materialized="true">SELECT a FROM t</create-view>"#,
+            #"<comment view="v">Refreshed nightly</comment>"#,
+        ])
+    }
 }

@@ -128,6 +128,9 @@ public enum CommentTarget: Hashable, Sendable {
     case table(QualifiedName)
     case column(QualifiedName, String)
     case view(QualifiedName)
+    /// Resolved by the state machine from `view` when the view is materialized, which
+    /// `COMMENT ON` must say.
+    case materializedView(QualifiedName)
     case index(QualifiedName)
     case type(QualifiedName)
     case sequence(QualifiedName)

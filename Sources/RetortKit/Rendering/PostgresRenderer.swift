@@ -78,7 +78,7 @@ public enum PostgresRenderer {
         case .dropView(let view, let materialized):
             return [Statement("DROP \(materialized ? "MATERIALIZED " : "")VIEW \(name(view));")]
         case .comment(let target, let text):
-            return comment(CommentObject(target), text, skipNil: false)
+            return comment(target, text, skipNil: false)
         case .sql(let raw):
             let text = raw.forward.trimmingWhitespace()
             return [Statement(text.hasSuffix(";") ? text : text + ";", transactional: !refusedInTransaction(text))]
@@ -263,38 +263,22 @@ public enum PostgresRenderer {
         return statements
     }
 
-    enum CommentObject {
-        case schema(String), table(QualifiedName), column(QualifiedName, String), view(QualifiedName)
-        case materializedView(QualifiedName), index(QualifiedName), type(QualifiedName), sequence(QualifiedName)
-
-        init(_ target: CommentTarget) {
-            switch target {
-            case .schema(let s): self = .schema(s)
-            case .table(let t): self = .table(t)
-            case .column(let t, let c): self = .column(t, c)
-            case .view(let v): self = .view(v)
-            case .index(let i): self = .index(i)
-            case .type(let t): self = .type(t)
-            case .sequence(let s): self = .sequence(s)
-            }
-        }
-
-        var sql: String {
-            switch self {
-            case .schema(let s): "SCHEMA \(ident(s))"
-            case .table(let t): "TABLE \(name(t))"
-            case .column(let t, let c): "COLUMN \(name(t)).\(ident(c))"
-            case .view(let v): "VIEW \(name(v))"
-            case .materializedView(let v): "MATERIALIZED VIEW \(name(v))"
-            case .index(let i): "INDEX \(name(i))"
-            case .type(let t): "TYPE \(name(t))"
-            case .sequence(let s): "SEQUENCE \(name(s))"
-            }
+    /// The object of a `COMMENT ON` statement.
+    static func commentObject(_ target: CommentTarget) -> String {
+        switch target {
+        case .schema(let s): "SCHEMA \(ident(s))"
+        case .table(let t): "TABLE \(name(t))"
+        case .column(let t, let c): "COLUMN \(name(t)).\(ident(c))"
+        case .view(let v): "VIEW \(name(v))"
+        case .materializedView(let v): "MATERIALIZED VIEW \(name(v))"
+        case .index(let i): "INDEX \(name(i))"
+        case .type(let t): "TYPE \(name(t))"
+        case .sequence(let s): "SEQUENCE \(name(s))"
         }
     }
 
-    static func comment(_ object: CommentObject, _ text: String?, skipNil: Bool) -> [Statement] {
+    static func comment(_ target: CommentTarget, _ text: String?, skipNil: Bool) -> [Statement] {
         if text == nil && skipNil { return [] }
-        return [Statement("COMMENT ON \(object.sql) IS \(text.map(Quoting.literal) ?? "NULL");")]
+        return [Statement("COMMENT ON \(commentObject(target)) IS \(text.map(Quoting.literal) ?? "NULL");")]
     }
 }

@@ -139,9 +139,10 @@ extension SchemaState {
             self[.relation(name)] = nil
             return done(.dropView(name, materialized: view.materialized), [.createView(view)])
 
-        case .comment(let target, let text):
+        case .comment(var target, let text):
+            if case .view(let name) = target, view(name)?.materialized == true { target = .materializedView(name) }
             let old = try setComment(target, text, &context)
-            return done(operation, [.comment(target, old)])
+            return done(.comment(target, text), [.comment(target, old)])
 
         case .sql(let raw):
             guard let reverse = raw.reverse else { return done(operation, [.irreversible(location)]) }
@@ -247,7 +248,7 @@ extension SchemaState {
             let at = try requireColumn(table, column, &context)
             defer { table.columns[at].comment = text; self[.relation(name)] = .table(table) }
             return table.columns[at].comment
-        case .view(let name):
+        case .view(let name), .materializedView(let name):
             guard var view = view(name) else { throw context.fail("view \(q(name.description)) does not exist\(didYouMeanRelation(name))") }
             defer { view.comment = text; self[.relation(name)] = .view(view) }
             return view.comment
