@@ -80,4 +80,21 @@ final class ServerRegressionTests: XCTestCase {
             #"<comment view="v">Refreshed nightly</comment>"#,
         ])
     }
+
+    /// A type change keeps a default as written, not cast from the old type; and a default
+    /// that would not cast does not stop the change.
+    func testTypeChangesSetTheDefaultAgain() throws {
+        try assertRoundTrips([
+            """
+            <create-table name="t">
+              <column name="a" type="varchar(20)" default="'x'"/>
+              <column name="b" type="text" default="'12'"/>
+              <column name="c" type="int" default="-7"/>
+            </create-table>
+            """,
+            #"<alter-column table="t" column="a" type="text"/><alter-column table="t" column="c" type="bigint"/>"#,
+            #"<alter-column table="t" column="b" type="int" using="b::int" default="12"/>"#,
+            #"<alter-column table="t" column="a" type="varchar(5)" using="a::varchar(5)" drop-default="true"/>"#,
+        ])
+    }
 }

@@ -241,14 +241,18 @@ public enum PostgresRenderer {
         // An identity goes first when it is dropped (so the column may become nullable)
         // and last when it is added (the column must be NOT NULL without a default first).
         if case .some(.none) = change.identity { statements.append(Statement("\(prefix) DROP IDENTITY;")) }
+        // With a type change, a default that is set or dropped goes first, so the old one is
+        // never cast to the new type; a new one follows the type.
+        let defaultFirst = change.type != nil && change.defaultExpression != nil
+        if defaultFirst { statements.append(Statement("\(prefix) DROP DEFAULT;")) }
         if let t = change.type {
             statements.append(Statement("\(prefix) TYPE \(type(t))\(change.using.map { " USING \($0)" } ?? "");"))
         }
         if let nullable = change.nullable { statements.append(Statement("\(prefix) \(nullable ? "DROP" : "SET") NOT NULL;")) }
         switch change.defaultExpression {
         case .some(.some(let expression)): statements.append(Statement("\(prefix) SET DEFAULT \(expression);"))
-        case .some(.none): statements.append(Statement("\(prefix) DROP DEFAULT;"))
-        case .none: break
+        case .some(.none) where !defaultFirst: statements.append(Statement("\(prefix) DROP DEFAULT;"))
+        case .some(.none), .none: break
         }
         if case .some(.some(let identity)) = change.identity {
             if let sequence = change.identitySequence {

@@ -248,6 +248,12 @@ extension SchemaState {
             if comment != old.comment { inverse.comment = .some(old.comment) }
         }
         if change.isEmpty { throw context.fail("nothing to change; give type, nullable, default, drop-default, identity or comment") }
+        // Through a type change PostgreSQL keeps a default as the old expression cast to the
+        // new type ('x'::text on a varchar column), not as CREATE TABLE would parse it, and
+        // refuses one that does not cast: the type change sets the default again.
+        if column.type != old.type, forward.defaultExpression == nil, column.defaultExpression != nil {
+            forward.defaultExpression = .some(column.defaultExpression)
+        }
         table.columns[at] = column
         self[.relation(change.table)] = .table(table)
         unregisterIdentitySequence(of: old, in: change.table)
