@@ -97,4 +97,20 @@ final class ServerRegressionTests: XCTestCase {
             #"<alter-column table="t" column="a" type="varchar(5)" using="a::varchar(5)" drop-default="true"/>"#,
         ])
     }
+
+    /// PostgreSQL renames an enum value in the defaults that use it.
+    func testRenamedEnumValueIsRenamedInDefaults() throws {
+        try assertRoundTrips([
+            """
+            <create-enum name="mood"><value>it's ok</value><value>sad</value></create-enum>
+            <create-table name="t">
+              <column name="a" type="mood" default="'it''s ok'"/>
+              <column name="b" type="mood" default="E'it\\'s ok'::mood"/>
+              <column name="c" type="mood" default="$$sad$$"/>
+            </create-table>
+            """,
+            #"<rename-enum-value enum="mood" from="it's ok" to="fine \ good"/>"#,
+            #"<add-enum-value enum="mood" value="glad"/>"#,
+        ])
+    }
 }

@@ -192,6 +192,65 @@ enum ExpressionLexer {
         return result + text[cursor...]
     }
 
+    // MARK: - String constants
+
+    /// The value of a string constant as written (`'it''s'`, `E'it\\'s'`, `$$it's$$`), or nil
+    /// for other tokens and for escapes this lexer does not decode (octal, hex, Unicode).
+    static func stringValue(_ constant: Substring) -> String? {
+        if constant.hasPrefix("$") {
+            guard let tagEnd = constant.dropFirst().firstIndex(of: "$") else { return nil }
+            let tag = constant[...tagEnd]
+            guard constant.count >= 2 * tag.count, constant.hasSuffix(tag) else { return nil }
+            return String(constant.dropFirst(tag.count).dropLast(tag.count))
+        }
+        let escapes = constant.first == "e" || constant.first == "E"
+        let body = escapes ? constant.dropFirst() : constant
+        guard body.count >= 2, body.first == "'", body.last == "'" else { return nil }
+        var value = ""
+        var i = body.index(after: body.startIndex)
+        let end = body.index(before: body.endIndex)
+        while i < end {
+            let c = body[i]
+            i = body.index(after: i)
+            if c == "'" {
+                guard i < end, body[i] == "'" else { return nil }
+                i = body.index(after: i)
+                value.append("'")
+            } else if c == "\\" && escapes {
+                guard i < end else { return nil }
+                let escaped = body[i]
+                i = body.index(after: i)
+                switch escaped {
+                case "n": value.append("\n")
+                case "t": value.append("\t")
+                case "r": value.append("\r")
+                case "b": value.append("\u{8}")
+                case "f": value.append("\u{C}")
+                case "x", "u", "U", "0"..."7": return nil
+                default: value.append(escaped)
+                }
+            } else {
+                value.append(c)
+            }
+        }
+        return value
+    }
+
+    /// `expression` with its string constant renamed from `from` to `to`, when the whole
+    /// expression is that constant, optionally cast (`'active'`, `'active'::status`): the
+    /// shape of an enum column's default. Nil when it is anything else.
+    static func renamingLiteral(in expression: String, from: String, to: String) -> String? {
+        let toks = tokens(expression)
+        guard let first = toks.first, first.token == .constant, stringValue(expression[first.range]) == from,
+              toks.count == 1 || toks[1].token == .other("::") else { return nil }
+        return Quoting.literal(to) + expression[first.range.upperBound...]
+    }
+
+    /// Whether `expression` holds a string constant whose value is `value`.
+    static func containsString(_ value: String, in expression: String) -> Bool {
+        tokens(expression).contains { $0.token == .constant && stringValue(expression[$0.range]) == value }
+    }
+
     // MARK: - Index column names
 
     /// The name PostgreSQL gives an index expression's column (`FigureIndexColname`): the

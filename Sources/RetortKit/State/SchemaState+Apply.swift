@@ -94,7 +94,8 @@ extension SchemaState {
             if type.values.contains(to) { throw context.fail("enum \(q(name.description)) already has value \(q(to))") }
             type.values[at] = to
             self[.type(name)] = .enumType(type)
-            return done(operation, [.renameEnumValue(name, from: to, to: from)])
+            let restoreDefaults = try followEnumValueRename(of: name, from: from, to: to, &context)
+            return done(operation, [.renameEnumValue(name, from: to, to: from)] + restoreDefaults)
 
         case .rebuildEnum(let name, let values, _, _):
             var type = try requireEnum(name, &context)
@@ -195,6 +196,36 @@ extension SchemaState {
     func didYouMeanRelation(_ name: QualifiedName) -> String {
         let names = objects.keys.compactMap { if case .relation(let r) = $0, r.schema == name.schema { r.name } else { nil } }
         return didYouMean(name.name, among: names)
+    }
+
+    /// PostgreSQL stores enum constants by value, so a renamed value is renamed wherever it
+    /// is used. Retort follows it in the defaults of the enum's columns (a default that is
+    /// one constant, `'active'` or `'active'::status`); in a check or an index expression that
+    /// names such a column it cannot tell an enum constant from text, and refuses.
+    /// Returns the operations that give the defaults back their exact text after the
+    /// inverse rename (which writes the constant its own way).
+    mutating func followEnumValueRename(of type: QualifiedName, from: String, to: String, _ context: inout ApplyContext) throws -> [Operation] {
+        var restore: [Operation] = []
+        for usage in enumUsages(of: type) {
+            var table = self.table(usage.table)!
+            let at = table.columnIndex(usage.column)!
+            if usage.arrayDepth == 0, let expression = table.columns[at].defaultExpression,
+               let renamed = ExpressionLexer.renamingLiteral(in: expression, from: from, to: to) {
+                table.columns[at].defaultExpression = renamed
+                self[.relation(usage.table)] = .table(table)
+                var change = AlterColumn(table: usage.table, column: usage.column)
+                change.defaultExpression = .some(expression)
+                restore.append(.alterColumn(change))
+            }
+            let expressions = usage.dependentChecks.map { ("check \(q($0.name))", $0.checkExpression ?? "") }
+                + usage.dependentIndexes.map { index in
+                    ("index \(q(index.name))", (index.elements.compactMap { if case .expression(let e) = $0 { e } else { nil } } + [index.predicate ?? ""]).joined(separator: " "))
+                }
+            if let (object, _) = expressions.first(where: { ExpressionLexer.containsString(from, in: $0.1) }) {
+                throw context.fail("\(object) of table \(q(usage.table.description)) compares column \(q(usage.column)) with \(q(from)) in SQL text, which Retort cannot rename; drop it before the rename and add it back after")
+            }
+        }
+        return restore
     }
 
     /// Every column whose type is the enum `name`, in table and column order.

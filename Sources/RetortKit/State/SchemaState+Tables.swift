@@ -353,6 +353,11 @@ extension Constraint {
         return nil
     }
 
+    var checkExpression: String? {
+        if case .check(let expression) = kind { return expression }
+        return nil
+    }
+
     /// Whether dropping `column` drops this constraint too, as PostgreSQL does.
     func involves(_ column: String) -> Bool {
         if case .check(let expression) = kind {
