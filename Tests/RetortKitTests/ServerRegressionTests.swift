@@ -113,4 +113,25 @@ final class ServerRegressionTests: XCTestCase {
             #"<add-enum-value enum="mood" value="glad"/>"#,
         ])
     }
+
+    /// Through a type change PostgreSQL keeps checks and expression indexes as parsed for
+    /// the old type: a text comparison stays one on a citext column. They are created again.
+    func testTypeChangesRecreateChecksAndExpressionIndexes() throws {
+        try assertRoundTrips([
+            """
+            <create-extension name="citext"/>
+            <create-enum name="mood"><value>ok</value></create-enum>
+            <create-table name="t">
+              <column name="c" type="text"/>
+              <column name="m" type="mood"/>
+              <check expression="c &lt;&gt; 'X'"/>
+              <index expression="c || 'x'" where="c &lt;&gt; 'y'" comment="kept"/>
+              <index expression="(m)" comment="kept too"/>
+            </create-table>
+            """,
+            #"<add-check table="t" expression="length(c) &lt; 9" not-valid="true"/>"#,
+            #"<alter-column table="t" column="c" type="citext"/>"#,
+            #"<add-enum-value enum="mood" value="fine"/>"#,
+        ])
+    }
 }

@@ -90,10 +90,17 @@ public struct EnumUsage: Hashable, Sendable {
     public var column: String
     public var arrayDepth: Int
     public var defaultExpression: String?
-    /// Indexes and checks whose expressions name the column: PostgreSQL re-parses them
-    /// during the type change and would meet the old type, so they are rebuilt around it.
-    public var dependentIndexes: [TableIndex] = []
-    public var dependentChecks: [Constraint] = []
+    public var dependents = ExpressionDependents()
+}
+
+/// Checks and indexes whose SQL text (expression or predicate) names a column. Through a
+/// change of the column's type PostgreSQL keeps them as it parsed them for the old type
+/// (`(c)::text <> 'x'::text` on a column that became citext), or meets the old type and
+/// fails (a rebuilt enum): around such a change they are dropped and created again from
+/// their text, so they mean what CREATE TABLE (schema.sql) would make of them.
+public struct ExpressionDependents: Hashable, Sendable {
+    public var checks: [Constraint] = []
+    public var indexes: [TableIndex] = []
 }
 
 /// `alter-column`: each field that is set is a change; nil means "leave as is".
@@ -112,6 +119,8 @@ public struct AlterColumn: Hashable, Sendable {
     public var identitySequence: String?
     /// `.some(nil)` removes the comment.
     public var comment: String??
+    /// Set by the state machine when the type changes to another base type.
+    public var dependents = ExpressionDependents()
 
     public init(table: QualifiedName, column: String) {
         self.table = table

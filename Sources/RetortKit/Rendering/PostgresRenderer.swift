@@ -117,17 +117,26 @@ public enum PostgresRenderer {
             + self.comment(.type(type), comment, skipNil: true)
         for usage in usages {
             let table = name(usage.table), column = ident(usage.column)
-            for index in usage.dependentIndexes { statements.append(Statement("DROP INDEX \(name(usage.table.renamed(index.name)));")) }
-            for check in usage.dependentChecks { statements.append(Statement("ALTER TABLE \(table) DROP CONSTRAINT \(ident(check.name));")) }
+            statements += dropDependents(usage.dependents, of: usage.table)
             if usage.defaultExpression != nil { statements.append(Statement("ALTER TABLE \(table) ALTER COLUMN \(column) DROP DEFAULT;")) }
             let brackets = String(repeating: "[]", count: usage.arrayDepth)
             statements.append(Statement("ALTER TABLE \(table) ALTER COLUMN \(column) TYPE \(name(type))\(brackets) USING \(column)::text\(brackets)::\(name(type))\(brackets);"))
             if let expression = usage.defaultExpression { statements.append(Statement("ALTER TABLE \(table) ALTER COLUMN \(column) SET DEFAULT \(expression);")) }
-            for check in usage.dependentChecks { statements.append(Statement("ALTER TABLE \(table) ADD \(constraintDefinition(check))\(check.notValid ? " NOT VALID" : "");")) }
-            for index in usage.dependentIndexes { statements.append(createIndex(usage.table, index, concurrently: false)) }
+            statements += createDependents(usage.dependents, of: usage.table)
         }
         statements.append(Statement("DROP TYPE \(name(old));"))
         return statements
+    }
+
+    static func dropDependents(_ dependents: ExpressionDependents, of table: QualifiedName) -> [Statement] {
+        dependents.indexes.map { Statement("DROP INDEX \(name(table.renamed($0.name)));") }
+            + dependents.checks.map { Statement("ALTER TABLE \(name(table)) DROP CONSTRAINT \(ident($0.name));") }
+    }
+
+    /// The checks (NOT VALID ones again NOT VALID), then the indexes with their comments.
+    static func createDependents(_ dependents: ExpressionDependents, of table: QualifiedName) -> [Statement] {
+        dependents.checks.flatMap { render(.addConstraint(table, $0)) }
+            + dependents.indexes.flatMap { render(.createIndex(table, $0, concurrently: false)) }
     }
 
     static func createSequence(_ sequence: SchemaSequence) -> [Statement] {
@@ -237,7 +246,7 @@ public enum PostgresRenderer {
 
     static func alterColumn(_ change: AlterColumn) -> [Statement] {
         let prefix = "ALTER TABLE \(name(change.table)) ALTER COLUMN \(ident(change.column))"
-        var statements: [Statement] = []
+        var statements = dropDependents(change.dependents, of: change.table)
         // An identity goes first when it is dropped (so the column may become nullable)
         // and last when it is added (the column must be NOT NULL without a default first).
         if case .some(.none) = change.identity { statements.append(Statement("\(prefix) DROP IDENTITY;")) }
@@ -261,6 +270,7 @@ public enum PostgresRenderer {
                 statements.append(Statement("\(prefix) SET GENERATED \(identity.sql);"))
             }
         }
+        statements += createDependents(change.dependents, of: change.table)
         if let text = change.comment {
             statements += comment(.column(change.table, change.column), text, skipNil: false)
         }

@@ -217,8 +217,8 @@ extension SchemaState {
                 change.defaultExpression = .some(expression)
                 restore.append(.alterColumn(change))
             }
-            let expressions = usage.dependentChecks.map { ("check \(q($0.name))", $0.checkExpression ?? "") }
-                + usage.dependentIndexes.map { index in
+            let expressions = usage.dependents.checks.map { ("check \(q($0.name))", $0.checkExpression ?? "") }
+                + usage.dependents.indexes.map { index in
                     ("index \(q(index.name))", (index.elements.compactMap { if case .expression(let e) = $0 { e } else { nil } } + [index.predicate ?? ""]).joined(separator: " "))
                 }
             if let (object, _) = expressions.first(where: { ExpressionLexer.containsString(from, in: $0.1) }) {
@@ -234,8 +234,7 @@ extension SchemaState {
             table.columns.filter { $0.type.userType == name }.map { column in
                 EnumUsage(table: table.name, column: column.name, arrayDepth: column.type.arrayDepth,
                           defaultExpression: column.defaultExpression,
-                          dependentIndexes: table.indexes.filter { $0.involvesThroughExpression(column.name) },
-                          dependentChecks: table.constraints.filter { if case .check = $0.kind { $0.involves(column.name) } else { false } })
+                          dependents: table.expressionDependents(of: column.name))
             }
         }
     }

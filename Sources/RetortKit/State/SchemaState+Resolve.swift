@@ -197,6 +197,9 @@ extension SchemaState {
             forward.type = resolved
             column.type = resolved
             if resolved != old.type { inverse.type = old.type }
+            if resolved.base != old.type.base || resolved.arrayDepth != old.type.arrayDepth || resolved.userType != old.type.userType {
+                forward.dependents = table.expressionDependents(of: change.column)
+            }
         }
         if let nullable = change.nullable {
             if nullable, table.constraints.contains(where: { if case .primaryKey(let cols) = $0.kind { cols.contains(change.column) } else { false } }) {

@@ -347,6 +347,14 @@ extension SchemaState {
     }
 }
 
+extension Table {
+    /// The checks and indexes whose SQL text names `column`.
+    func expressionDependents(of column: String) -> ExpressionDependents {
+        ExpressionDependents(checks: constraints.filter { $0.checkExpression != nil && $0.involves(column) },
+                             indexes: indexes.filter { $0.involvesThroughExpression(column) })
+    }
+}
+
 extension Constraint {
     var foreignKey: ForeignKey? {
         if case .foreignKey(let fk) = kind { return fk }
