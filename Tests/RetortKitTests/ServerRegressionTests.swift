@@ -134,4 +134,16 @@ final class ServerRegressionTests: XCTestCase {
             #"<add-enum-value enum="mood" value="fine"/>"#,
         ])
     }
+
+    /// Going back from a type of another category needs USING, whether or not the way there did.
+    func testTypeChangesAcrossCategoriesGoBack() throws {
+        try assertRoundTrips([
+            """
+            <create-enum name="mood"><value>ok</value></create-enum>
+            <create-table name="t"><column name="a" type="int"/><column name="b" type="text"/><column name="m" type="mood[]"/></create-table>
+            """,
+            #"<alter-column table="t" column="a" type="text"/><alter-column table="t" column="b" type="mood" using="b::mood"/>"#,
+            #"<alter-column table="t" column="m" type="text" using="m::text"/><alter-column table="t" column="a" type="bigint" using="a::bigint"/>"#,
+        ])
+    }
 }

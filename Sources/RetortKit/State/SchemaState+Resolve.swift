@@ -197,6 +197,9 @@ extension SchemaState {
             forward.type = resolved
             column.type = resolved
             if resolved != old.type { inverse.type = old.type }
+            if resolved.category != old.type.category {
+                inverse.using = "\(Quoting.identifier(change.column))::\(old.type.render { Quoting.qualified($0) })"
+            }
             if resolved.base != old.type.base || resolved.arrayDepth != old.type.arrayDepth || resolved.userType != old.type.userType {
                 forward.dependents = table.expressionDependents(of: change.column)
             }
