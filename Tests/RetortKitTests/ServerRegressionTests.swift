@@ -146,4 +146,22 @@ final class ServerRegressionTests: XCTestCase {
             #"<alter-column table="t" column="m" type="text" using="m::text"/><alter-column table="t" column="a" type="bigint" using="a::bigint"/>"#,
         ])
     }
+
+    /// A foreign key is tied to one of the keys on its columns, which one depending on the
+    /// order the indexes were created; dropping either key must work in every database.
+    func testDroppingOneOfTwoKeysAForeignKeyCouldUse() throws {
+        try assertRoundTrips([
+            #"<create-table name="p"><column name="c" type="date" unique="true"/></create-table><create-table name="f"><column name="d" type="date"/></create-table>"#,
+            #"<add-foreign-key table="f" columns="d" references="p(c)"/>"#,
+            #"<add-primary-key table="p" columns="c"/><create-index table="p" columns="c" unique="true"/>"#,
+            #"<drop-table name="f"/>"#,
+            #"<drop-table name="p"/>"#,
+            """
+            <create-table name="q"><column name="c" type="int" primary-key="true"/><unique columns="c"/></create-table>
+            <create-table name="g"><column name="d" type="int" references="q(c)"/></create-table>
+            <drop-constraint table="q" name="q_c_key"/><create-index table="q" columns="c" unique="true"/>
+            <drop-constraint table="q" name="q_pkey"/>
+            """,
+        ])
+    }
 }

@@ -24,10 +24,12 @@ public indirect enum Operation: Hashable, Sendable {
     case alterColumn(AlterColumn)
     case addConstraint(QualifiedName, Constraint)
     case validateConstraint(QualifiedName, String)
-    case dropConstraint(QualifiedName, String)
+    /// `rebinding`: set by the state machine, see `TableConstraint`.
+    case dropConstraint(QualifiedName, String, rebinding: [TableConstraint] = [])
     case renameConstraint(QualifiedName, from: String, to: String)
     case createIndex(QualifiedName, TableIndex, concurrently: Bool)
-    case dropIndex(QualifiedName, concurrently: Bool)
+    /// `rebinding`: set by the state machine, see `TableConstraint`.
+    case dropIndex(QualifiedName, concurrently: Bool, rebinding: [TableConstraint] = [])
     case renameIndex(QualifiedName, to: String)
     case createView(View)
     case dropView(QualifiedName, materialized: Bool)
@@ -101,6 +103,16 @@ public struct EnumUsage: Hashable, Sendable {
 public struct ExpressionDependents: Hashable, Sendable {
     public var checks: [Constraint] = []
     public var indexes: [TableIndex] = []
+}
+
+/// A constraint of a table. Dropping a key that foreign keys reference while another key
+/// on the same columns remains rebinds them: PostgreSQL ties a foreign key to one of those
+/// indexes (the oldest), which differs between a database built revision by revision and
+/// one whose tables were created whole (schema.sql, a downgrade that re-creates a table),
+/// so the script drops those foreign keys before the key and adds them back after.
+public struct TableConstraint: Hashable, Sendable {
+    public var table: QualifiedName
+    public var constraint: Constraint
 }
 
 /// `alter-column`: each field that is set is a change; nil means "leave as is".

@@ -61,15 +61,15 @@ public enum PostgresRenderer {
             return [Statement("ALTER TABLE \(name(table)) ADD \(constraintDefinition(constraint))\(constraint.notValid ? " NOT VALID" : "");")]
         case .validateConstraint(let table, let constraint):
             return [Statement("ALTER TABLE \(name(table)) VALIDATE CONSTRAINT \(ident(constraint));")]
-        case .dropConstraint(let table, let constraint):
-            return [Statement("ALTER TABLE \(name(table)) DROP CONSTRAINT \(ident(constraint));")]
+        case .dropConstraint(let table, let constraint, let rebinding):
+            return rebind(rebinding, around: Statement("ALTER TABLE \(name(table)) DROP CONSTRAINT \(ident(constraint));"))
         case .renameConstraint(let table, let from, let to):
             return [Statement("ALTER TABLE \(name(table)) RENAME CONSTRAINT \(ident(from)) TO \(ident(to));")]
         case .createIndex(let table, let index, let concurrently):
             return [createIndex(table, index, concurrently: concurrently)]
                 + comment(.index(table.renamed(index.name)), index.comment, skipNil: true)
-        case .dropIndex(let index, let concurrently):
-            return [Statement("DROP INDEX \(concurrently ? "CONCURRENTLY " : "")\(name(index));", transactional: !concurrently)]
+        case .dropIndex(let index, let concurrently, let rebinding):
+            return rebind(rebinding, around: Statement("DROP INDEX \(concurrently ? "CONCURRENTLY " : "")\(name(index));", transactional: !concurrently))
         case .renameIndex(let index, let to):
             return [Statement("ALTER INDEX \(name(index)) RENAME TO \(ident(to));")]
         case .createView(let view):
@@ -85,6 +85,12 @@ public enum PostgresRenderer {
         case .irreversible(let location):
             return [raise("retort: this downgrade is impossible: the raw SQL at \(location) has no <reverse>")]
         }
+    }
+
+    /// `drop` between dropping the foreign keys of `rebinding` and adding them back.
+    static func rebind(_ rebinding: [TableConstraint], around drop: Statement) -> [Statement] {
+        rebinding.flatMap { render(.dropConstraint($0.table, $0.constraint.name)) } + [drop]
+            + rebinding.flatMap { render(.addConstraint($0.table, $0.constraint)) }
     }
 
     /// `DO` block that stops the script with `message`.

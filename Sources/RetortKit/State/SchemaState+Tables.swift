@@ -147,19 +147,15 @@ extension SchemaState {
             // PostgreSQL cannot mark a constraint NOT VALID again: drop it and add it back.
             return done(operation, [.dropConstraint(name, constraintName), .addConstraint(name, old)])
 
-        case .dropConstraint(let name, let constraintName):
+        case .dropConstraint(let name, let constraintName, _):
             var table = try requireTable(name, &context)
             let at = try requireConstraint(table, constraintName, &context)
             let old = table.constraints[at]
-            if old.kind.ownsIndex, let (referrer, fk) = foreignKeys(referencing: name).first(where: {
-                Set($0.1.foreignKey!.referencedColumns) == Set(old.kind.columns)
-            }), uniqueKeys(of: table).filter({ Set($0) == Set(old.kind.columns) }).count == 1 {
-                throw context.fail("constraint \(q(constraintName)) is needed by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
-            }
+            let rebinding = old.kind.ownsIndex ? try foreignKeys(needing: old.kind.columns, of: table, "constraint \(q(constraintName))", &context) : []
             unregisterConstraintName(old, of: name)
             table.constraints.remove(at: at)
             self[.relation(name)] = .table(table)
-            return done(operation, [.addConstraint(name, old)])
+            return done(.dropConstraint(name, constraintName, rebinding: rebinding), [.addConstraint(name, old)])
 
         case .renameConstraint(let name, let from, let to):
             var table = try requireTable(name, &context)
@@ -185,13 +181,15 @@ extension SchemaState {
             self[.relation(name.renamed(resolved.name))] = .index(table: name)
             return done(.createIndex(name, resolved, concurrently: concurrently), [.dropIndex(name.renamed(resolved.name), concurrently: concurrently)])
 
-        case .dropIndex(let indexName, let concurrently):
+        case .dropIndex(let indexName, let concurrently, _):
             let (owner, at) = try requireIndex(indexName, &context)
             var table = table(owner)!
-            let old = table.indexes.remove(at: at)
+            let old = table.indexes[at]
+            let rebinding = old.isKey ? try foreignKeys(needing: old.columnNames, of: table, "index \(q(old.name))", &context) : []
+            table.indexes.remove(at: at)
             self[.relation(owner)] = .table(table)
             self[.relation(indexName)] = nil
-            return done(operation, [.createIndex(owner, old, concurrently: concurrently)])
+            return done(.dropIndex(indexName, concurrently: concurrently, rebinding: rebinding), [.createIndex(owner, old, concurrently: concurrently)])
 
         case .renameIndex(let indexName, let newName):
             let (owner, at) = try requireIndex(indexName, &context)
@@ -247,6 +245,17 @@ extension SchemaState {
         return (owner, at)
     }
 
+    /// The foreign keys that reference `key` (columns of `table`), which must be rebound
+    /// when that key goes; an error when no other key on those columns remains.
+    func foreignKeys(needing key: [String], of table: Table, _ what: String, _ context: inout ApplyContext) throws -> [TableConstraint] {
+        let needing = foreignKeys(referencing: table.name).filter { Set($0.1.foreignKey!.referencedColumns) == Set(key) }
+        guard let (referrer, fk) = needing.first else { return [] }
+        if uniqueKeys(of: table).filter({ Set($0) == Set(key) }).count == 1 {
+            throw context.fail("\(what) is needed by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
+        }
+        return needing.map { TableConstraint(table: $0.0, constraint: $0.1) }
+    }
+
     /// Foreign keys in any table that reference `table`, by referring table.
     func foreignKeys(referencing table: QualifiedName) -> [(QualifiedName, Constraint)] {
         var seen = Set<QualifiedName>()
@@ -289,8 +298,7 @@ extension SchemaState {
 
     /// Column sets of the table's primary key, unique constraints and plain unique indexes.
     func uniqueKeys(of table: Table) -> [[String]] {
-        table.constraints.compactMap { $0.kind.ownsIndex ? $0.kind.columns : nil }
-            + table.indexes.filter { $0.unique && $0.predicate == nil && $0.elements.allSatisfy { if case .column = $0 { true } else { false } } }.map(\.columnNames)
+        table.constraints.compactMap { $0.kind.ownsIndex ? $0.kind.columns : nil } + table.indexes.filter(\.isKey).map(\.columnNames)
     }
 
     // MARK: - Registration of a table's names
@@ -376,6 +384,11 @@ extension Constraint {
 }
 
 extension TableIndex {
+    /// A unique index on plain columns without a predicate, which a foreign key can reference.
+    var isKey: Bool {
+        unique && predicate == nil && elements.allSatisfy { if case .column = $0 { true } else { false } }
+    }
+
     /// Whether an expression or the predicate of this index names `column`.
     func involvesThroughExpression(_ column: String) -> Bool {
         elements.contains { if case .expression(let text) = $0 { ExpressionLexer.referencedNames(text).contains(column) } else { false } }
