@@ -164,4 +164,13 @@ final class ServerRegressionTests: XCTestCase {
             """,
         ])
     }
+
+    /// A table whose foreign key references one of its own unique indexes comes back whole.
+    func testSelfReferenceToAUniqueIndexSurvivesDropTable() throws {
+        try assertRoundTrips([
+            #"<create-table name="t"><column name="a" type="int"/><column name="b" type="int"/></create-table>"#,
+            #"<create-index table="t" columns="a" unique="true" include="b"/><add-foreign-key table="t" columns="b" references="t(a)" not-valid="true"/>"#,
+            #"<drop-table name="t"/>"#,
+        ])
+    }
 }

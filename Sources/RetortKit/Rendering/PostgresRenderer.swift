@@ -193,16 +193,24 @@ public enum PostgresRenderer {
 
     /// `CREATE TABLE` with columns and the constraints PostgreSQL keeps inline; the others
     /// follow as `ALTER TABLE`: NOT VALID ones (inline, PostgreSQL would validate them) and
-    /// duplicate keys (see `mergedInline`). Then indexes and comments.
+    /// duplicate keys (see `mergedInline`). Then indexes, foreign keys to the table's own
+    /// unique indexes, and comments.
     static func createTable(_ table: Table) -> [Statement] {
         let separate = Set(mergedInline(table.constraints).map(\.name))
-        let inline = table.constraints.filter { !$0.notValid && !separate.contains($0.name) }
+        let afterIndexes = Set(table.constraints.filter { constraint in
+            guard let fk = constraint.foreignKey, fk.referencedTable == table.name else { return false }
+            return !table.constraints.contains { $0.kind.ownsIndex && Set($0.kind.columns) == Set(fk.referencedColumns) }
+        }.map(\.name))
+        let inline = table.constraints.filter { !$0.notValid && !separate.contains($0.name) && !afterIndexes.contains($0.name) }
         let lines = table.columns.map { columnDefinition($0, of: table.name) } + inline.map(constraintDefinition)
         var statements = [Statement("CREATE TABLE \(name(table.name)) (\n" + lines.map { "    " + $0 }.joined(separator: ",\n") + "\n);")]
-        for constraint in table.constraints where constraint.notValid || separate.contains(constraint.name) {
-            statements.append(Statement("ALTER TABLE \(name(table.name)) ADD \(constraintDefinition(constraint))\(constraint.notValid ? " NOT VALID" : "");"))
+        for constraint in table.constraints where (constraint.notValid || separate.contains(constraint.name)) && !afterIndexes.contains(constraint.name) {
+            statements += render(.addConstraint(table.name, constraint))
         }
         statements += table.indexes.map { createIndex(table.name, $0, concurrently: false) }
+        for constraint in table.constraints where afterIndexes.contains(constraint.name) {
+            statements += render(.addConstraint(table.name, constraint))
+        }
         statements += comment(.table(table.name), table.comment, skipNil: true)
         for column in table.columns { statements += comment(.column(table.name, column.name), column.comment, skipNil: true) }
         for index in table.indexes { statements += comment(.index(table.name.renamed(index.name)), index.comment, skipNil: true) }

@@ -23,8 +23,9 @@ extension SchemaState {
             resolved.columns.append(c)
             if let sequence { sequences.append(sequence) }
         }
-        // Primary keys first, as PostgreSQL names index-backed constraints before the others.
-        let ordered = table.constraints.filter { $0.kind.ownsIndex } + table.constraints.filter { !$0.kind.ownsIndex }
+        // Primary keys first, as PostgreSQL names index-backed constraints before the others;
+        // foreign keys after the indexes, which one of them may reference.
+        let ordered = table.constraints.filter { $0.kind.ownsIndex } + table.constraints.filter { !$0.kind.ownsIndex && $0.foreignKey == nil }
         for constraint in ordered {
             let c = try resolveConstraint(constraint, in: resolved, chosen: &chosen, &context)
             if case .primaryKey(let columns) = c.kind {
@@ -34,6 +35,9 @@ extension SchemaState {
         }
         for index in table.indexes {
             resolved.indexes.append(try resolveIndex(index, in: resolved, chosen: &chosen, &context))
+        }
+        for constraint in table.constraints where constraint.foreignKey != nil {
+            resolved.constraints.append(try resolveConstraint(constraint, in: resolved, chosen: &chosen, &context))
         }
         return (resolved, sequences)
     }
