@@ -80,6 +80,8 @@ final class NamingAndQuotingTests: XCTestCase {
             XCTAssertEqual(ExpressionLexer.columnsReferenced(in: expression, among: columns), referenced, expression)
         }
         XCTAssertEqual(ExpressionLexer.renamingColumn(in: "text::text <> 'text'", from: "text", to: "body"), "body::text <> 'text'")
+        XCTAssertEqual(ExpressionLexer.canonicalizingReferences(in: "\"c3\" > C3 AND \"Mixed\" <> 'c3' AND lower(x) = \"user\"", to: ["c3", "Mixed", "user", "x"]),
+                       "c3 > c3 AND \"Mixed\" <> 'c3' AND lower(x) = \"user\"")
         XCTAssertEqual(ExpressionLexer.renamingColumn(in: "$$a$$ || a", from: "a", to: "\"A\""), "$$a$$ || \"A\"")
     }
 

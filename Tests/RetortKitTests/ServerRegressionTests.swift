@@ -173,4 +173,21 @@ final class ServerRegressionTests: XCTestCase {
             #"<drop-table name="t"/>"#,
         ])
     }
+
+    /// Column references are kept as quote_ident spells them, so that renaming a column and
+    /// renaming it back (the derived downgrade) gives the same text.
+    func testRenamingColumnsReferencedWithNeedlessQuotesOrCapitals() throws {
+        try assertRoundTrips([
+            """
+            <create-table name="t">
+              <column name="c3" type="int"/>
+              <column name="b" type="text"/>
+              <column name="g" type="int" generated="&quot;c3&quot; * 2"/>
+              <check expression="&quot;c3&quot; IS NOT NULL OR B IS NULL"/>
+              <index expression="lower(&quot;b&quot;)" where="C3 &gt; 0"/>
+            </create-table>
+            """,
+            #"<rename-column table="t" from="c3" to="Three"/><rename-column table="t" from="b" to="select"/>"#,
+        ])
+    }
 }

@@ -178,6 +178,23 @@ enum ExpressionLexer {
         return seen
     }
 
+    /// `text` with its references to `columns` spelled as `quote_ident` spells them (`"c"`
+    /// and `C` become `c`), so that renaming a column and renaming it back gives the text back.
+    static func canonicalizingReferences(in text: String, to columns: [String]) -> String {
+        var result = ""
+        var cursor = text.startIndex
+        let toks = tokens(text)
+        for n in columnReferences(toks) {
+            guard case .identifier(let name, _) = toks[n].token, columns.contains(name) else { continue }
+            let spelled = Quoting.identifier(name)
+            guard text[toks[n].range] != spelled else { continue }
+            result += text[cursor..<toks[n].range.lowerBound]
+            result += spelled
+            cursor = toks[n].range.upperBound
+        }
+        return result + text[cursor...]
+    }
+
     /// `text` with every reference to column `from` renamed to `to` (already quoted).
     static func renamingColumn(in text: String, from: String, to quotedTo: String) -> String {
         var result = ""

@@ -23,6 +23,10 @@ extension SchemaState {
             resolved.columns.append(c)
             if let sequence { sequences.append(sequence) }
         }
+        let names = resolved.columns.map(\.name)
+        for i in resolved.columns.indices {
+            resolved.columns[i].generated = resolved.columns[i].generated.map { ExpressionLexer.canonicalizingReferences(in: $0, to: names) }
+        }
         // Primary keys first, as PostgreSQL names index-backed constraints before the others;
         // foreign keys after the indexes, which one of them may reference.
         let ordered = table.constraints.filter { $0.kind.ownsIndex } + table.constraints.filter { !$0.kind.ownsIndex && $0.foreignKey == nil }
@@ -115,6 +119,7 @@ extension SchemaState {
             if constraint.notValid { throw context.fail("a unique constraint cannot be NOT VALID") }
         case .check(let expression):
             if expression.trimmingWhitespace().isEmpty { throw context.fail("check constraint has an empty expression") }
+            resolved.kind = .check(expression: ExpressionLexer.canonicalizingReferences(in: expression, to: table.columns.map(\.name)))
         case .foreignKey(var fk):
             let target: Table
             if fk.referencedTable == table.name { target = table } else { target = try requireTable(fk.referencedTable, &context) }
@@ -170,9 +175,14 @@ extension SchemaState {
         var resolved = index
         if index.elements.isEmpty { throw context.fail("an index needs columns or an expression") }
         for column in index.columnNames + index.include { _ = try requireColumn(table, column, &context) }
+        let columns = table.columns.map(\.name)
+        resolved.elements = index.elements.map {
+            if case .expression(let text) = $0 { .expression(ExpressionLexer.canonicalizingReferences(in: text, to: columns)) } else { $0 }
+        }
+        resolved.predicate = index.predicate.map { ExpressionLexer.canonicalizingReferences(in: $0, to: columns) }
         if resolved.name.isEmpty {
             let schema = table.name
-            resolved.name = PostgresNaming.choose(table.name.name, PostgresNaming.indexColumnPart(index.elements, include: index.include), "idx") {
+            resolved.name = PostgresNaming.choose(table.name.name, PostgresNaming.indexColumnPart(resolved.elements, include: index.include), "idx") {
                 chosen.contains($0) || relationNameTaken(schema.renamed($0)) || table.indexIndex($0) != nil
                     || (table.constraintIndex($0).map { table.constraints[$0].kind.ownsIndex } ?? false)
             }

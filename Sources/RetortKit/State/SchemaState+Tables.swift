@@ -61,7 +61,9 @@ extension SchemaState {
                 try requireFreeRelation(ownedSequence.name, &context)
                 putSequence(ownedSequence)
             }
-            let (resolved, sequence) = try resolveColumn(column, table: name, chosen: &chosen, &context)
+            let (added, sequence) = try resolveColumn(column, table: name, chosen: &chosen, &context)
+            var resolved = added
+            resolved.generated = resolved.generated.map { ExpressionLexer.canonicalizingReferences(in: $0, to: table.columns.map(\.name) + [resolved.name]) }
             table.columns.append(resolved)
             self[.relation(name)] = .table(table)
             registerIdentitySequence(of: resolved, in: name)
