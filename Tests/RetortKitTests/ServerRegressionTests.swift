@@ -6,8 +6,9 @@ import XCTest
 /// generated histories; each goes through every round trip of `ServerRoundTrip`.
 final class ServerRegressionTests: XCTestCase {
     /// Compiles the revisions (bodies of `<upgrade>`, in order) and fails with every problem
-    /// the server finds in the scripts.
-    func assertRoundTrips(_ upgrades: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+    /// the server finds in the scripts; the whole-history scripts are also tried in the
+    /// other transaction `modes`.
+    func assertRoundTrips(_ upgrades: [String], modes: [TransactionMode] = [], file: StaticString = #filePath, line: UInt = #line) throws {
         let roundTrip = ServerRoundTrip(server: try PostgresServer.shared())
         var files: [String: String] = [:]
         for (n, upgrade) in upgrades.enumerated() {
@@ -18,6 +19,11 @@ final class ServerRegressionTests: XCTestCase {
         let walk = try roundTrip.everyRevision(compiled)
         for problem in try roundTrip.wholeHistory(compiled) + walk.problems { XCTFail(problem, file: file, line: line) }
         XCTAssertEqual(walk.verified, upgrades.count, "revisions verified", file: file, line: line)
+        for mode in modes {
+            for problem in try roundTrip.wholeHistory(try CompiledProject(project.directory, transaction: mode)) {
+                XCTFail("transaction \(mode.rawValue): \(problem)", file: file, line: line)
+            }
+        }
     }
 
     /// `public` starts with initdb's comment; commenting on it must be undone to that comment.
@@ -189,5 +195,15 @@ final class ServerRegressionTests: XCTestCase {
             """,
             #"<rename-column table="t" from="c3" to="Three"/><rename-column table="t" from="b" to="select"/>"#,
         ])
+    }
+
+    /// A new enum value cannot be used before the transaction that added it commits.
+    func testAnAddedEnumValueCanBeUsedRightAway() throws {
+        try assertRoundTrips([
+            #"<create-enum name="mood"><value>ok</value></create-enum><create-table name="t"><column name="m" type="mood"/></create-table>"#,
+            #"<add-enum-value enum="mood" value="glad" before="ok"/><alter-column table="t" column="m" default="'glad'"/>"#,
+            #"<add-enum-value enum="mood" value="sad"/>"#,
+            #"<alter-column table="t" column="m" default="'sad'"/><create-index table="t" columns="m" where="m &lt;&gt; 'sad'"/>"#,
+        ], modes: [.single, .none])
     }
 }

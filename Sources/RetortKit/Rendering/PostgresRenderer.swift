@@ -25,13 +25,15 @@ public enum PostgresRenderer {
         case .dropEnum(let type):
             return [Statement("DROP TYPE \(name(type));")]
         case .addEnumValue(let type, let value, let placement):
-            var sql = "ALTER TYPE \(name(type)) ADD VALUE \(Quoting.literal(value))"
+            // Outside a transaction: a value cannot be used until the transaction that added
+            // it commits. IF NOT EXISTS lets a run that failed after it be run again.
+            var sql = "ALTER TYPE \(name(type)) ADD VALUE IF NOT EXISTS \(Quoting.literal(value))"
             switch placement {
             case .before(let other): sql += " BEFORE \(Quoting.literal(other))"
             case .after(let other): sql += " AFTER \(Quoting.literal(other))"
             case nil: break
             }
-            return [Statement(sql + ";")]
+            return [Statement(sql + ";", transactional: false)]
         case .renameEnumValue(let type, let from, let to):
             return [Statement("ALTER TYPE \(name(type)) RENAME VALUE \(Quoting.literal(from)) TO \(Quoting.literal(to));")]
         case .rebuildEnum(let type, let values, let comment, let usages):
