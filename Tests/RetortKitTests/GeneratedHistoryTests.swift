@@ -3,8 +3,8 @@ import XCTest
 @testable import RetortKit
 
 /// Random but valid histories (`HistoryGenerator`) compiled by Retort and judged by the
-/// server: `upgrade.sql` against `schema.sql`, `downgrade.sql` back to nothing, and every
-/// revision up, down and up again.
+/// server: `upgrade.sql` against `schema.sql` and `downgrade.sql` back to nothing (in every
+/// transaction mode), and every revision up, down and up again.
 ///
 /// Seeds: `RETORT_HISTORY_SEEDS="1 2 3"` (default: `fixedSeeds`); length:
 /// `RETORT_HISTORY_REVISIONS` (default: `defaultLength`). A failure names the seed and the
@@ -84,6 +84,9 @@ final class GeneratedHistoryTests: XCTestCase {
         }
         var outcome = Outcome(problems: namingProblems(compiled.compilation.headState, generator.model))
         outcome.problems += try roundTrip.wholeHistory(compiled)
+        for mode in [TransactionMode.single, .none] {
+            outcome.problems += try roundTrip.wholeHistory(try CompiledProject(project.directory, transaction: mode)).map { "transaction \(mode.rawValue): \($0)" }
+        }
         let walk = try roundTrip.everyRevision(compiled)
         outcome.problems += walk.problems
         outcome.revisions = walk.verified

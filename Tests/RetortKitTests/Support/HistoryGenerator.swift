@@ -58,8 +58,6 @@ struct HistoryGenerator {
     private var counter = 0
     /// The current revision's operation elements.
     private var elements: [String] = []
-    /// Enum values the current revision added: PostgreSQL refuses to use them before commit.
-    private var uncommittedValues: Set<String> = []
 
     init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
@@ -73,7 +71,6 @@ struct HistoryGenerator {
     mutating func nextRevision() -> Revision {
         produced += 1
         elements = []
-        uncommittedValues = []
         let wanted = random.between(1...4)
         var attempts = 0
         while elements.count < wanted && attempts < 500 {
@@ -218,7 +215,7 @@ struct HistoryGenerator {
 
     private func list(_ names: [String]) -> String { names.joined(separator: ", ") }
 
-    /// A literal of `type` that PostgreSQL accepts as a default (never a value this revision added).
+    /// A literal of `type` that PostgreSQL accepts as a default.
     private mutating func defaultValue(for type: HistoryModel.ColumnType) -> String? {
         switch type {
         case .smallint, .integer, .bigint: return random.pick(["0", "1", "42", "-7"])
@@ -228,19 +225,16 @@ struct HistoryGenerator {
         case .date: return random.pick(["CURRENT_DATE", "'2024-02-29'"])
         case .enumeration(let name, let array):
             if array { return "'{}'" }
-            let values = model.enums.first { $0.name == name }!.values.filter { !uncommittedValues.contains(enumValueKey(name, $0)) }
-            return random.pickIfAny(values).map { WildText.literal($0, &random) }
+            return WildText.literal(random.pick(model.enums.first { $0.name == name }!.values), &random)
         }
     }
 
-    private func enumValueKey(_ type: HistoryModel.Name, _ value: String) -> String { "\(type.schema)\u{1}\(type.name)\u{1}\(value)" }
 
-    private mutating func randomType(forKey: Bool = false) -> HistoryModel.ColumnType {
+    private mutating func randomType() -> HistoryModel.ColumnType {
         var choices: [HistoryModel.ColumnType] = [.smallint, .integer, .integer, .bigint, .bigint, .numeric(10, 2), .text, .text,
                                                    .varchar(random.pick([50, 80, 120])), .boolean, .date]
         if model.citext && random.chance(50) { choices.append(.citext) }
-        let enums = model.enums.filter { type in type.values.contains { !uncommittedValues.contains(enumValueKey(type.name, $0)) } }
-        if let type = random.pickIfAny(enums), !forKey { choices.append(.enumeration(type.name, array: random.chance(25))) }
+        if let type = random.pickIfAny(model.enums) { choices.append(.enumeration(type.name, array: random.chance(25))) }
         return random.pick(choices)
     }
 
@@ -328,7 +322,6 @@ struct HistoryGenerator {
         default:
             model.enums[at].values.append(value)
         }
-        uncommittedValues.insert(enumValueKey(type.name, value))
         emit("<add-enum-value\(attribute("enum", type.name.xml))\(attribute("value", value))\(placement)/>")
         return true
     }
@@ -338,7 +331,7 @@ struct HistoryGenerator {
         let type = model.enums[at]
         // Retort refuses to rename a value that a check compares an enum column with.
         let compared = Set(model.tables.flatMap { $0.constraints.compactMap(\.enumValue) })
-        guard let from = random.pickIfAny(type.values.filter { !uncommittedValues.contains(enumValueKey(type.name, $0)) && !compared.contains($0) }) else { return false }
+        guard let from = random.pickIfAny(type.values.filter { !compared.contains($0) }) else { return false }
         let to = newEnumValue(for: type.values)
         model.enums[at].values[type.values.firstIndex(of: from)!] = to
         emit("<rename-enum-value\(attribute("enum", type.name.xml))\(attribute("from", from))\(attribute("to", to))/>")
@@ -771,8 +764,7 @@ struct HistoryGenerator {
             let literal = WildText.literal(WildText.value(&random), &random)
             return (random.pick(["length(\(c)) < 500", "\(c) <> \(literal)", "\(literal) <> \(c)::text"]), [column.name], nil)
         case .enumeration(let type, false):
-            let values = model.enums.first { $0.name == type }!.values.filter { !uncommittedValues.contains(enumValueKey(type, $0)) }
-            guard let value = random.pickIfAny(values), random.chance(50) else { return ("\(c) IS NOT NULL", [column.name], nil) }
+            guard let value = random.pickIfAny(model.enums.first { $0.name == type }!.values), random.chance(50) else { return ("\(c) IS NOT NULL", [column.name], nil) }
             return ("\(c) <> \(WildText.literal(value, &random))", [column.name], value)
         case .boolean, .date, .enumeration:
             return ("\(c) IS NOT NULL", [column.name], nil)
