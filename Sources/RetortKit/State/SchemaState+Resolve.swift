@@ -199,8 +199,11 @@ extension SchemaState {
     }
 
     mutating func alterColumn(_ change: AlterColumn, _ context: inout ApplyContext) throws -> AppliedOperation {
+        // What the state machine fills in is computed again: a replayed operation (a merge
+        // replays the other branch's) carries what another state gave it.
         var forward = change
         forward.identitySequence = nil
+        forward.dependents = ExpressionDependents()
         var table = try requireTable(change.table, &context)
         let at = try requireColumn(table, change.column, &context)
         let old = table.columns[at]
