@@ -1,7 +1,8 @@
-/// Random but valid revision histories, reproducible from a seed: a linear history of
-/// revision files that together use every operation of SPEC §2.3, each valid for Retort and
-/// for PostgreSQL 15 because the generator tracks the schema the way PostgreSQL does
-/// (`HistoryModel`).
+/// Random but valid revision histories, reproducible from a seed: revision files that
+/// together use every operation of SPEC §2.3, each valid for Retort and for PostgreSQL 15
+/// because the generator tracks the schema the way PostgreSQL does (`HistoryModel`). Mostly
+/// a line; now and then a revision on a branch of its own (a new, independent table) and a
+/// merge revision that joins the two heads.
 ///
 /// Revisions are produced one at a time and never depend on how many will follow, so the
 /// first n revisions of a seed are the same whatever the history's length: a failing history
@@ -47,8 +48,11 @@ struct HistoryGenerator {
         "drop-constraint unnamed", "rename-constraint unnamed", "drop-index unnamed", "rename-index unnamed",
         "comment table", "comment column", "comment view", "comment index", "comment enum",
         "comment schema", "comment sequence", "sql forward and reverse", "sql empty reverse",
-        "create-table serial", "create-table identity", "create-view materialized",
+        "create-table serial", "create-table identity", "create-view materialized", "branch", "merge",
     ] + Operation.allCases.map(\.rawValue)
+
+    /// Every how many revisions a branch starts.
+    static let branchEvery = 25
 
     private var random: SplitMix64
     private(set) var model = HistoryModel()
@@ -56,6 +60,11 @@ struct HistoryGenerator {
     private(set) var features: [String: Int] = [:]
     private var produced = 0
     private var counter = 0
+    /// The ids the next revision builds on: the last revision, or after a branch revision
+    /// the two heads the next one merges.
+    private var heads: [String] = []
+    /// The parents of the last revision, where a branch forks from.
+    private var lastParents: [String] = []
     /// The current revision's operation elements.
     private var elements: [String] = []
 
@@ -71,18 +80,24 @@ struct HistoryGenerator {
     mutating func nextRevision() -> Revision {
         produced += 1
         elements = []
-        let wanted = random.between(1...4)
-        var attempts = 0
-        while elements.count < wanted && attempts < 500 {
-            attempts += 1
-            if random.chance(25) {
-                performLeastUsed()
-            } else {
-                _ = perform(chooseOperation())
-            }
-        }
         let id = "r" + String(produced).leftPadded(to: 4)
-        let parent = produced == 1 ? "" : " parent=\"r\(String(produced - 1).leftPadded(to: 4))\""
+        var parents = heads
+        if heads.count == 2 {
+            note("merge")
+            performOperations(random.between(0...3))
+            heads = [id]
+        } else if produced % Self.branchEvery == 0 && lastParents.count == 1 {
+            // A sibling of the last revision, so the two become heads.
+            parents = lastParents
+            note("branch")
+            createBranchTable()
+            heads.append(id)
+        } else {
+            performOperations(random.between(1...4))
+            heads = [id]
+        }
+        lastParents = parents
+        let parent = parents.isEmpty ? "" : " parent=\"\(parents.joined(separator: " "))\""
         let message = WildText.xmlAttribute("revision \(produced): " + WildText.value(&random))
         let xml = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -98,6 +113,18 @@ struct HistoryGenerator {
 
     // MARK: - Choosing
 
+    private mutating func performOperations(_ wanted: Int) {
+        var attempts = 0
+        while elements.count < wanted && attempts < 500 {
+            attempts += 1
+            if random.chance(25) {
+                performLeastUsed()
+            } else {
+                _ = perform(chooseOperation())
+            }
+        }
+    }
+
     /// Works towards the least used of `requiredFeatures` (an operation or a variant of
     /// one), so every history holds all of them: tries its operation on copies of the
     /// generator until one produces the feature, and keeps that copy.
@@ -106,7 +133,8 @@ struct HistoryGenerator {
             .sorted { (features[$0.element, default: 0], $0.offset) < (features[$1.element, default: 0], $1.offset) }
             .map(\.element)
         for feature in byUse.prefix(6) {
-            let operation = Operation(rawValue: String(feature.prefix { $0 != " " }))!
+            // Branches and merges come at fixed intervals, not from operations.
+            guard let operation = Operation(rawValue: String(feature.prefix { $0 != " " })) else { continue }
             for _ in 0..<8 {
                 _ = random.next()
                 var attempt = self
@@ -186,18 +214,18 @@ struct HistoryGenerator {
     // MARK: - Names and values
 
     /// A new identifier that `isFree` accepts, around a base word unique to this history.
-    private mutating func newIdentifier(_ prefix: String, typeSafe: Bool = false, isFree: (String) -> Bool) -> String {
+    private mutating func newIdentifier(_ prefix: String, typeSafe: Bool = false, long: Bool = true, isFree: (String) -> Bool) -> String {
         while true {
             counter += 1
-            let name = WildText.identifier("\(prefix)\(counter)", &random, typeSafe: typeSafe)
+            let name = WildText.identifier("\(prefix)\(counter)", &random, typeSafe: typeSafe, long: long)
             if isFree(name) { return name }
         }
     }
 
     /// A name for a new relation, type or explicitly named constraint in `schema`.
-    private mutating func newObjectName(_ prefix: String, in schema: String, typeSafe: Bool = false) -> HistoryModel.Name {
+    private mutating func newObjectName(_ prefix: String, in schema: String, typeSafe: Bool = false, long: Bool = true) -> HistoryModel.Name {
         let model = self.model
-        let name = newIdentifier(prefix, typeSafe: typeSafe) {
+        let name = newIdentifier(prefix, typeSafe: typeSafe, long: long) {
             let candidate = HistoryModel.Name(schema: schema, name: $0)
             return !model.isTaken(candidate) && !model.constraintNameUsed(candidate)
         }
@@ -496,6 +524,33 @@ struct HistoryGenerator {
         model.tables.append(table)
         emit("<create-table\(attribute("name", name.xml))\(comment)>" + (lines + children).map { "\n      " + $0 }.joined() + "\n    </create-table>")
         return true
+    }
+
+    /// The change of a branch revision: a table in `public` with built-in types, short names
+    /// (no name derived from them can be one the other branch derives) and nothing that
+    /// depends on what the other branch changed.
+    private mutating func createBranchTable() {
+        let name = newObjectName("b", in: "public", long: false)
+        var table = HistoryModel.Table(name: name)
+        var lines: [String] = []
+        for _ in 0..<random.between(1...3) {
+            let column = newIdentifier("c", long: false) { candidate in table.column(candidate) == nil }
+            let type: HistoryModel.ColumnType = random.pick([.integer, .text])
+            table.columns.append(HistoryModel.Column(name: column, type: type, nullable: true))
+            lines.append("<column\(attribute("name", column))\(attribute("type", type.spelling(&random)))/>")
+        }
+        model.take(name)
+        if random.chance(60) {
+            let key = table.columns[0].name
+            let keyName = model.chooseRelationName(name, nil, "pkey", isConstraint: true)
+            table.constraints.append(.init(name: keyName, kind: .primaryKey, columns: [key]))
+            table.columns[0].nullable = false
+            model.take(name.renamed(keyName))
+            model.takeConstraintName(name.renamed(keyName))
+            lines.append("<primary-key\(attribute("columns", key))/>")
+        }
+        model.tables.append(table)
+        emit("<create-table\(attribute("name", name.xml))>" + lines.map { "\n      " + $0 }.joined() + "\n    </create-table>")
     }
 
     /// Tables no other table's foreign key and no view needs.

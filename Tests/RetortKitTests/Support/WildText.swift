@@ -20,14 +20,15 @@ enum WildText {
 
     /// An identifier built around `base` (a short ASCII word unique to the caller), in a
     /// randomly chosen style. `typeSafe` keeps to what a `type` attribute can name (letters,
-    /// digits, `_` and single spaces; never a built-in type's name).
-    static func identifier(_ base: String, _ random: inout SplitMix64, typeSafe: Bool = false) -> String {
+    /// digits, `_` and single spaces; never a built-in type's name); `long: false` leaves out
+    /// the 63-byte names, whose derived names collide with others'.
+    static func identifier(_ base: String, _ random: inout SplitMix64, typeSafe: Bool = false, long: Bool = true) -> String {
         switch random.below(typeSafe ? 6 : 9) {
         case 0: return base
         case 1: return base.prefix(1).uppercased() + base.dropFirst() + "Mixed"
         case 2: return random.pick(nonASCII) + "_" + base
         case 3: return "\(base) with spaces"
-        case 4, 5: return exactly63Bytes(base, &random)
+        case 4, 5: return long ? exactly63Bytes(base, &random) : base
         case 6: return random.pick(keywords)
         case 7: return "\(base)\"quoted\""
         default: return "Sel\"ect \(base)"
