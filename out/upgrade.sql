@@ -215,7 +215,9 @@ BEGIN
     END IF;
 END
 $retort$;
-ALTER TYPE enrollment_status ADD VALUE 'waitlisted' AFTER 'active';
+COMMIT;
+ALTER TYPE enrollment_status ADD VALUE IF NOT EXISTS 'waitlisted' AFTER 'active';
+BEGIN;
 UPDATE retort_version SET version_num = '0a9c3e5f7b21' WHERE version_num = 'f80d6e2c1a34';
 COMMIT;
 

@@ -126,10 +126,10 @@ final class AutogenerateTests: XCTestCase {
 
 /// Random but valid model sets, and mutations of them, from a seed.
 struct ModelGenerator {
-    var rng: SeededGenerator
+    var rng: SplitMix64
     var counter = 0
 
-    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     struct ColumnSpec: Equatable {
         var name: String, type: String, nullable = true, defaultExpression: String? = nil, comment: String? = nil, renamedFrom: String? = nil

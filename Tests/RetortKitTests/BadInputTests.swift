@@ -144,4 +144,18 @@ final class BadInputTests: XCTestCase {
         ])
         assertDiagnostic(try project.compile(), id: "downgrade-mismatch", contains: "does not restore the previous state of relation students")
     }
+
+    /// A check naming an enum column with the renamed value as text: Retort cannot tell an
+    /// enum constant (which PostgreSQL renames) from text (which it does not).
+    func testRenamingAnEnumValueThatAnExpressionComparesWith() throws {
+        let project = try TemporaryProject([
+            "revisions/0001_init.xml": revisionXML("r1", """
+                <create-enum name="mood"><value>happy</value></create-enum>
+                <create-table name="t"><column name="m" type="mood"/><check expression="m &lt;&gt; 'happy'"/></create-table>
+                """),
+            "revisions/0002_next.xml": revisionXML("r2", parent: "r1", #"    <rename-enum-value enum="mood" from="happy" to="glad"/>"#),
+        ])
+        assertDiagnostic(try project.compile(), id: "state", file: "proj/revisions/0002_next.xml", line: 4,
+                         contains: "check \"t_m_check\" of table \"t\" compares column \"m\" with \"happy\"")
+    }
 }

@@ -7,7 +7,7 @@ import XCTest
 final class DeterminismTests: XCTestCase {
     func testShuffledFileOrderGivesIdenticalArtifacts() throws {
         let reference = try Artifacts.build(try Compiler.compile(try ProjectLoader.load(exampleProject)))
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         for _ in 0..<5 {
             let project = try ProjectLoader.load(exampleProject) { $0.shuffle(using: &generator) }
             let artifacts = try Artifacts.build(try Compiler.compile(project))
@@ -41,18 +41,5 @@ final class DeterminismTests: XCTestCase {
             XCTAssertFalse(bytes.contains(UInt8(ascii: "\r")), path)
             XCTAssertEqual(bytes.last, UInt8(ascii: "\n"), path)
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for reproducible shuffles.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

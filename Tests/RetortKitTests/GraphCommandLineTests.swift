@@ -122,7 +122,7 @@ final class GraphCommandLineTests: XCTestCase {
     }
 
     func testFreshIdsAreTwelveHexDigitsAndAvoidUsedPrefixes() {
-        var generator = SeededGenerator(seed: 9)
+        var generator = SplitMix64(seed: 9)
         var ids: [String] = []
         for _ in 0..<2000 {
             let id = NewRevision.freshID(avoiding: ids, using: &generator)

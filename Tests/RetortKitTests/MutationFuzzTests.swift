@@ -12,7 +12,7 @@ final class MutationFuzzTests: XCTestCase {
         let originals = try names.map { [UInt8](try Data(contentsOf: folder.appendingPathComponent($0))) }
         let fragments: [[UInt8]] = ["<", ">", "\"", "&", "&amp;", "<!DOCTYPE x>", "<![CDATA[", "]]>", "</upgrade>", "<drop-table name=\"students\"/>",
                                     "parent=\"", "\u{0}", "é", "\u{FFFF}", "<!--", "-->", "'", "table=\"", " ", "\n"].map { Array($0.utf8) }
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var compiled = 0, diagnosed = 0
         for _ in 0..<iterations {
             var files = originals

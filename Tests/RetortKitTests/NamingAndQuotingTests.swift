@@ -44,6 +44,45 @@ final class NamingAndQuotingTests: XCTestCase {
     func testIndexExpressionNames() {
         XCTAssertEqual(PostgresNaming.indexColumnPart([.expression("lower(email)")]), "lower")
         XCTAssertEqual(PostgresNaming.indexColumnPart([.expression("a + b"), .expression("a * b")]), "expr_expr1")
+        // INCLUDE columns count: CREATE INDEX ON t (a) INCLUDE (b) is t_a_b_idx; (a, a) is t_a_a1_idx.
+        XCTAssertEqual(PostgresNaming.indexColumnPart([.column("a")], include: ["b"]), "a_b")
+        XCTAssertEqual(PostgresNaming.indexColumnPart([.column("a"), .column("a")]), "a_a1")
+        // What PostgreSQL 15 names these (FigureIndexColname), read from its catalog.
+        let expected = [
+            "(a)": "a", "(a + 1)::integer": "int4", "b::character varying": "b", "(a + 1)::double precision": "float8",
+            "CAST(b AS text)": "b", "pg_catalog.upper(b)": "upper", "CASE WHEN a > 0 THEN 1 ELSE a END": "a",
+            "CASE WHEN a > 0 THEN 1 END": "case", "(CASE WHEN a > 0 THEN 1 END)::bigint": "int8", "b COLLATE \"C\"": "b",
+            "trim(b)": "btrim", "r[1]": "r", "nullif(a, 0)": "nullif", "greatest(a, 1)": "greatest", "ARRAY[a, 1]": "array",
+            "\"C x\" || $$it's$$": "expr", "a::numeric(10,2)": "a", "-a": "expr", "substring(b, 1, 2)": "substring",
+            "extract(year from d)": "extract", "\"is\" + 1": "expr", "name || 'x'": "expr", "between + 1": "expr",
+            "\"Mixed\"::text": "Mixed",
+        ]
+        for (expression, name) in expected {
+            XCTAssertEqual(ExpressionLexer.figureColumnName(expression), name, expression)
+        }
+    }
+
+    func testColumnReferencesSkipKeywordsLiteralsTypesAndComments() {
+        let cases: [(String, [String], [String])] = [
+            ("\"c\" IS NOT NULL", ["c", "is", "not", "null"], ["c"]),
+            ("\"c\" BETWEEN -1000 AND 100000", ["c", "between", "and"], ["c"]),
+            ("between + 1", ["between"], ["between"]),
+            ("$$a$$ <> \"b\"", ["a", "b"], ["b"]),
+            ("$q$ a $q$ <> b", ["a", "b", "q"], ["b"]),
+            ("E'it\\'s' <> \"b\"", ["s", "b"], ["b"]),
+            ("x::text <> 'y'", ["x", "text", "y"], ["x"]),
+            ("\"c\"::character varying <> ''", ["c", "character", "varying"], ["c"]),
+            ("/* a */ b -- c", ["a", "b", "c"], ["b"]),
+            ("x AT TIME ZONE 'UTC'", ["x", "at", "time", "zone"], ["x"]),
+            ("date '2020-01-01' < d", ["date", "d"], ["d"]),
+        ]
+        for (expression, columns, referenced) in cases {
+            XCTAssertEqual(ExpressionLexer.columnsReferenced(in: expression, among: columns), referenced, expression)
+        }
+        XCTAssertEqual(ExpressionLexer.renamingColumn(in: "text::text <> 'text'", from: "text", to: "body"), "body::text <> 'text'")
+        XCTAssertEqual(ExpressionLexer.canonicalizingReferences(in: "\"c3\" > C3 AND \"Mixed\" <> 'c3' AND lower(x) = \"user\"", to: ["c3", "Mixed", "user", "x"]),
+                       "c3 > c3 AND \"Mixed\" <> 'c3' AND lower(x) = \"user\"")
+        XCTAssertEqual(ExpressionLexer.renamingColumn(in: "$$a$$ || a", from: "a", to: "\"A\""), "$$a$$ || \"A\"")
     }
 
     func testStateNamesUnnamedConstraintsLikePostgres() throws {

@@ -18,7 +18,7 @@ final class RevisionGraphTests: XCTestCase {
         for seed in UInt64(11)...16 {
             let history = GeneratedHistory.branchy(count: 500, seed: seed, dependencies: true)
             var shuffled = history.revisions()
-            var random = SeededGenerator(seed: seed)
+            var random = SplitMix64(seed: seed)
             shuffled.shuffle(using: &random)
             let graph = try RevisionGraph(shuffled)
             XCTAssertEqual(graph.order, try RevisionGraph(history.revisions()).order, "the order does not depend on the input order")
@@ -48,7 +48,7 @@ final class RevisionGraphTests: XCTestCase {
     func testExclusiveAncestorsMatchSetDifferences() throws {
         for seed in UInt64(51)...53 {
             let graph = try RevisionGraph(GeneratedHistory.branchy(count: 400, seed: seed, dependencies: true).revisions())
-            var random = SeededGenerator(seed: seed)
+            var random = SplitMix64(seed: seed)
             for _ in 0..<200 {
                 let a = Int.random(in: 0..<graph.revisions.count, using: &random)
                 let b = Int.random(in: 0..<graph.revisions.count, using: &random)
@@ -113,7 +113,7 @@ final class RevisionGraphTests: XCTestCase {
             let history = GeneratedHistory.branchy(count: 300, seed: seed, dependencies: true)
             let graph = try RevisionGraph(history.revisions())
             let lines = HistoryGraph.lines(graph) { graph.revisions[$0].id }
-            var random = SeededGenerator(seed: seed)
+            var random = SplitMix64(seed: seed)
             let again = try RevisionGraph(history.revisions().shuffled(using: &random))
             XCTAssertEqual(HistoryGraph.lines(again) { again.revisions[$0].id }, lines)
             let nodes = lines.filter { $0.contains("*") }

@@ -37,13 +37,3 @@ public struct RenameHint: Hashable, Sendable {
     public static func == (_: RenameHint, _: RenameHint) -> Bool { true }
     public func hash(into hasher: inout Hasher) {}
 }
-
-/// A fact kept with an object that does not take part in its equality: the name of an
-/// identity column's sequence, which PostgreSQL picks and keeps through renames but which
-/// the models cannot (and need not) state.
-public struct Incidental<Value: Hashable & Sendable>: Hashable, Sendable {
-    public var value: Value
-    public init(_ value: Value) { self.value = value }
-    public static func == (_: Incidental, _: Incidental) -> Bool { true }
-    public func hash(into hasher: inout Hasher) {}
-}

@@ -154,7 +154,7 @@ public enum Autogenerate {
     static func diffEnumValues(_ old: EnumType, _ new: EnumType, _ plan: inout Plan) {
         let kept = new.values.filter { old.values.contains($0) }
         guard old.values.allSatisfy(new.values.contains), kept == old.values else {
-            plan.rebuildEnums.append(.rebuildEnum(new.name, values: new.values, usages: []))
+            plan.rebuildEnums.append(.rebuildEnum(new.name, values: new.values, comment: new.comment, usages: []))
             return
         }
         var current = old.values

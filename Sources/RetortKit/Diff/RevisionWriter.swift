@@ -102,7 +102,7 @@ public enum RevisionWriter {
         case .dropExtension(let name): return tag("drop-extension", [("name", name)])
         case .createEnum(let type):
             return tag("create-enum", [("name", type.name.description), ("comment", type.comment)], children: type.values.flatMap { tag("value", [], body: $0) })
-        case .rebuildEnum(let name, let values, _):
+        case .rebuildEnum(let name, let values, _, _):
             return tag("rebuild-enum", [("name", name.description)], children: values.flatMap { tag("value", [], body: $0) })
         case .dropEnum(let name): return tag("drop-enum", [("name", name.description)])
         case .addEnumValue(let name, let value, let placement):
@@ -151,11 +151,11 @@ public enum RevisionWriter {
             return tag("alter-column", attributes)
         case .addConstraint(let table, let constraint): return constraintElement(constraint, prefix: "add-", table: table)
         case .validateConstraint(let table, let name): return tag("validate-constraint", [("table", table.description), ("name", name)])
-        case .dropConstraint(let table, let name): return tag("drop-constraint", [("table", table.description), ("name", name)])
+        case .dropConstraint(let table, let name, _): return tag("drop-constraint", [("table", table.description), ("name", name)])
         case .renameConstraint(let table, let from, let to): return tag("rename-constraint", [("table", table.description), ("from", from), ("to", to)])
         case .createIndex(let table, let index, let concurrently):
             return indexElement(index, name: "create-index", extra: [("table", table.description), ("concurrently", flag(concurrently))])
-        case .dropIndex(let name, let concurrently): return tag("drop-index", [("name", name.description), ("concurrently", flag(concurrently))])
+        case .dropIndex(let name, let concurrently, _): return tag("drop-index", [("name", name.description), ("concurrently", flag(concurrently))])
         case .renameIndex(let name, let to): return tag("rename-index", [("from", name.description), ("to", to)])
         case .createView(let view):
             return tag("create-view", [("name", view.name.description), ("materialized", flag(view.materialized)), ("comment", view.comment)], body: view.body)
@@ -165,7 +165,7 @@ public enum RevisionWriter {
             case .schema(let s): [("schema", s)]
             case .table(let t): [("table", t.description)]
             case .column(let t, let c): [("table", t.description), ("column", c)]
-            case .view(let v): [("view", v.description)]
+            case .view(let v), .materializedView(let v): [("view", v.description)]
             case .index(let i): [("index", i.description)]
             case .type(let t): [("enum", t.description)]
             case .sequence(let s): [("sequence", s.description)]

@@ -14,17 +14,21 @@ public struct StateDifference: Sendable, CustomStringConvertible {
 
 public enum StateDiff {
     /// Differences between the models' state and the history's head state, in key order.
-    /// Index and constraint name registrations are covered by their tables.
+    /// Index, constraint and identity sequence name registrations are covered by their
+    /// tables. Identity sequence names are left out: models cannot declare them, and they
+    /// follow the history (a renamed table keeps its identity's sequence name).
     public static func compare(models: SchemaState, history: SchemaState) -> [StateDifference] {
         var result: [StateDifference] = []
         let keys = Set(models.objects.keys).union(history.objects.keys).filter {
             if case .constraint = $0 { return false }
             if case .dependents = $0 { return false }
-            if case .index = models[$0] ?? history[$0] { return false }
-            return true
+            switch models[$0] ?? history[$0] {
+            case .index?, .identitySequence?: return false
+            default: return true
+            }
         }
         for key in keys.sorted() {
-            switch (models[key], history[key]) {
+            switch (models[key].map(withoutIdentitySequenceNames), history[key].map(withoutIdentitySequenceNames)) {
             case (let m?, nil): result.append(.init(key: key, kind: .onlyInModels, modelLocation: m.origin.location, detail: ""))
             case (nil, _?): result.append(.init(key: key, kind: .onlyInHistory, modelLocation: nil, detail: ""))
             case (let m?, let h?) where !m.sameContent(as: h):
@@ -37,6 +41,12 @@ public enum StateDiff {
             }
         }
         return result
+    }
+
+    static func withoutIdentitySequenceNames(_ object: SchemaObject) -> SchemaObject {
+        guard case .table(var table) = object else { return object }
+        for i in table.columns.indices { table.columns[i].identitySequence = nil }
+        return .table(table)
     }
 
     /// An object as the lines of SQL that create it, sorted so that column order does not count.

@@ -337,23 +337,23 @@ struct Touch {
         case .createExtension(let ext): .extension(ext.name)
         case .dropExtension(let name): .extension(name)
         case .createEnum(let type): .type(type.name)
-        case .dropEnum(let q), .addEnumValue(let q, _, _), .renameEnumValue(let q, _, _), .rebuildEnum(let q, _, _): .type(q)
+        case .dropEnum(let q), .addEnumValue(let q, _, _), .renameEnumValue(let q, _, _), .rebuildEnum(let q, _, _, _): .type(q)
         case .createSequence(let s): .relation(s.name)
         case .dropSequence(let q): .relation(q)
         case .createTable(let t, _): .relation(t.name)
         case .dropTable(let q), .renameTable(let q, _), .addColumn(let q, _, _), .dropColumn(let q, _), .renameColumn(let q, _, _),
-             .addConstraint(let q, _), .validateConstraint(let q, _), .dropConstraint(let q, _), .renameConstraint(let q, _, _),
+             .addConstraint(let q, _), .validateConstraint(let q, _), .dropConstraint(let q, _, _), .renameConstraint(let q, _, _),
              .createIndex(let q, _, _):
             .relation(q)
         case .alterColumn(let change): .relation(change.table)
-        case .dropIndex(let q, _), .renameIndex(let q, _):
+        case .dropIndex(let q, _, _), .renameIndex(let q, _):
             if case .index(let table) = state[.relation(q)] { .relation(table) } else { .relation(q) }
         case .createView(let v): .relation(v.name)
         case .dropView(let q, _): .relation(q)
         case .comment(let target, _):
             switch target {
             case .schema(let name): .schema(name)
-            case .table(let q), .column(let q, _), .view(let q), .index(let q), .sequence(let q): .relation(q)
+            case .table(let q), .column(let q, _), .view(let q), .materializedView(let q), .index(let q), .sequence(let q): .relation(q)
             case .type(let q): .type(q)
             }
         case .sql, .irreversible: nil
@@ -393,7 +393,7 @@ struct Touch {
         case .dropExtension(let name): add(ObjectRef(kind: .extension, name: name, owner: name))
         case .createEnum(let type): add(named(.enum, type.name))
         case .dropEnum(let q), .addEnumValue(let q, _, _), .renameEnumValue(let q, _, _): add(named(.enum, q))
-        case .rebuildEnum(let q, _, let usages):
+        case .rebuildEnum(let q, _, _, let usages):
             add(named(.enum, q))
             for usage in usages { column(usage.table, usage.column) }
         case .createSequence(let s):
@@ -425,7 +425,7 @@ struct Touch {
             column(change.table, change.column)
             if let type = change.type { usesType(type) }
         case .addConstraint(let q, let c): constraint(q, c)
-        case .validateConstraint(let q, let name), .dropConstraint(let q, let name):
+        case .validateConstraint(let q, let name), .dropConstraint(let q, let name, _):
             add(.constraint(q, name), in: [.table(q)])
         case .renameConstraint(let q, let from, let to):
             add(.constraint(q, from), in: [.table(q)])
@@ -433,7 +433,7 @@ struct Touch {
         case .createIndex(let q, let i, _):
             add(index(QualifiedName(schema: q.schema, name: i.name)), in: [.table(q)])
             for name in i.columnNames + i.include { column(q, name, changes: false) }
-        case .dropIndex(let q, _):
+        case .dropIndex(let q, _, _):
             add(index(q), in: tableOfIndex(q))
         case .renameIndex(let q, let to):
             let containers = tableOfIndex(q)
@@ -446,7 +446,7 @@ struct Touch {
             case .schema(let s): ("on schema \(s)", [ObjectRef(kind: .schema, name: s, owner: s)])
             case .table(let q): ("on table \(q)", [.table(q)])
             case .column(let q, let c): ("on column \(q).\(c)", [.table(q), .column(q, c)])
-            case .view(let q): ("on view \(q)", [named(.view, q)])
+            case .view(let q), .materializedView(let q): ("on view \(q)", [named(.view, q)])
             case .index(let q): ("on index \(q)", [index(q)] + tableOfIndex(q))
             case .type(let q): ("on enum \(q)", [named(.enum, q)])
             case .sequence(let q): ("on sequence \(q)", [named(.sequence, q)])

@@ -103,8 +103,9 @@ public final class Linter: CompileObserver {
             emptiedSchemas.insert(name.schema)
         case .addColumn(let table, let column, _) where inScopeNow:
             newColumns.insert(ColumnReference(table: table, column: column.name))
-        case .addEnumValue(let type, let value, _):
-            enumValues.insert(EnumValueReference(type: type, value: value))
+        case .sql(let raw):
+            // Retort runs its own ADD VALUE outside the transaction; raw SQL's stays inside.
+            enumValues.formUnion(SQLScan.addedEnumValues(raw.forward))
         case .addConstraint(let table, let constraint):
             if constraint.notValid { notValid.insert("\(table).\(constraint.name)") }
             if constraint.foreignKey != nil { addedForeignKeys.append((table, constraint, step.location)) }

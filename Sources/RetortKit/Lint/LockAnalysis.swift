@@ -3,14 +3,14 @@ enum LockAnalysis {
     static func lock(taken operation: Operation, before state: SchemaState) -> (Lock, QualifiedName)? {
         switch operation {
         case .dropTable(let t), .renameTable(let t, _), .addColumn(let t, _, _), .dropColumn(let t, _),
-             .renameColumn(let t, _, _), .dropConstraint(let t, _), .renameConstraint(let t, _, _):
+             .renameColumn(let t, _, _), .dropConstraint(let t, _, _), .renameConstraint(let t, _, _):
             return (.accessExclusive, t)
         case .alterColumn(let change):
             var structural = change
             structural.comment = nil
             // COMMENT ON takes SHARE UPDATE EXCLUSIVE only.
             return (structural.isEmpty ? .shareUpdateExclusive : .accessExclusive, change.table)
-        case .rebuildEnum(_, _, let usages):
+        case .rebuildEnum(_, _, _, let usages):
             return usages.first.map { (.accessExclusive, $0.table) }
         case .addConstraint(let t, let c):
             return (c.foreignKey != nil ? .shareRowExclusive : .accessExclusive, t)
@@ -18,7 +18,7 @@ enum LockAnalysis {
             return (.shareUpdateExclusive, t)
         case .createIndex(let t, _, let concurrently):
             return (concurrently ? .shareUpdateExclusive : .share, t)
-        case .dropIndex(let index, let concurrently):
+        case .dropIndex(let index, let concurrently, _):
             guard case .index(let owner) = state[.relation(index)] else { return nil }
             return (concurrently ? .shareUpdateExclusive : .accessExclusive, owner)
         case .renameIndex(let index, _):
@@ -120,7 +120,8 @@ func isTrivialUsing(_ using: String?, column: String) -> Bool {
     for token in tokens.dropFirst() {
         switch token {
         case .identifier(let word, _): if !TypeFacts.isTypeWord(word) { return false }
-        case .other(let text): if !([":", "(", ")", ",", "[", "]"].contains(text) || text.allSatisfy(\.isNumber)) { return false }
+        case .other(let text): if !["::", ":", "(", ")", ",", "[", "]"].contains(text) { return false }
+        case .constant: break
         }
     }
     return true
@@ -149,10 +150,36 @@ enum SQLScan {
             case .other("("): depth += 1; result[result.count - 1].append(Word(text: "·", depth: depth))
             case .other(")"): result[result.count - 1].append(Word(text: "·", depth: depth)); depth = max(0, depth - 1)
             case .identifier(let word, false): result[result.count - 1].append(Word(text: word.uppercased(), depth: depth))
-            case .identifier, .other: result[result.count - 1].append(Word(text: "·", depth: depth))
+            case .identifier, .other, .constant: result[result.count - 1].append(Word(text: "·", depth: depth))
             }
         }
         return result.filter { !$0.isEmpty }
+    }
+
+    /// `ALTER TYPE name ADD VALUE [IF NOT EXISTS] 'v'` statements in raw SQL.
+    static func addedEnumValues(_ sql: String) -> [EnumValueReference] {
+        let tokens = ExpressionLexer.tokens(sql)
+        var found: [EnumValueReference] = []
+        for i in tokens.indices where i + 4 < tokens.count {
+            guard tokens[i].token == .identifier("alter", quoted: false), tokens[i + 1].token == .identifier("type", quoted: false),
+                  case .identifier(let name, _) = tokens[i + 2].token else { continue }
+            var j = i + 3
+            var schema = defaultSchema, typeName = name
+            if tokens[j].token == .other("."), j + 1 < tokens.count, case .identifier(let second, _) = tokens[j + 1].token {
+                schema = name
+                typeName = second
+                j += 2
+            }
+            guard j + 2 < tokens.count, tokens[j].token == .identifier("add", quoted: false), tokens[j + 1].token == .identifier("value", quoted: false) else { continue }
+            j += 2
+            if j + 2 < tokens.count, tokens[j].token == .identifier("if", quoted: false) { j += 3 }
+            guard j < tokens.count, tokens[j].token == .constant else { continue }
+            let literal = sql[tokens[j].range]
+            guard literal.hasPrefix("'"), literal.hasSuffix("'"), literal.count >= 2 else { continue }
+            let value = literal.dropFirst().dropLast().replacingOccurrences(of: "''", with: "'")
+            found.append(EnumValueReference(type: QualifiedName(schema: schema, name: typeName), value: value))
+        }
+        return found
     }
 
     /// The statement's verb at its own level: after a leading `WITH ...` clause, the first

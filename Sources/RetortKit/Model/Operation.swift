@@ -11,8 +11,8 @@ public indirect enum Operation: Hashable, Sendable {
     case addEnumValue(QualifiedName, value: String, placement: EnumPlacement?)
     case renameEnumValue(QualifiedName, from: String, to: String)
     /// Derived only: replaces an enum's values (PostgreSQL cannot drop one) by building a
-    /// new type and re-casting every column that uses it.
-    case rebuildEnum(QualifiedName, values: [String], usages: [EnumUsage])
+    /// new type, with the old one's comment, and re-casting every column that uses it.
+    case rebuildEnum(QualifiedName, values: [String], comment: String?, usages: [EnumUsage])
     case createSequence(SchemaSequence)
     case dropSequence(QualifiedName)
     case createTable(Table, ownedSequences: [SchemaSequence])
@@ -24,10 +24,12 @@ public indirect enum Operation: Hashable, Sendable {
     case alterColumn(AlterColumn)
     case addConstraint(QualifiedName, Constraint)
     case validateConstraint(QualifiedName, String)
-    case dropConstraint(QualifiedName, String)
+    /// `rebinding`: set by the state machine, see `TableConstraint`.
+    case dropConstraint(QualifiedName, String, rebinding: [TableConstraint] = [])
     case renameConstraint(QualifiedName, from: String, to: String)
     case createIndex(QualifiedName, TableIndex, concurrently: Bool)
-    case dropIndex(QualifiedName, concurrently: Bool)
+    /// `rebinding`: set by the state machine, see `TableConstraint`.
+    case dropIndex(QualifiedName, concurrently: Bool, rebinding: [TableConstraint] = [])
     case renameIndex(QualifiedName, to: String)
     case createView(View)
     case dropView(QualifiedName, materialized: Bool)
@@ -90,10 +92,27 @@ public struct EnumUsage: Hashable, Sendable {
     public var column: String
     public var arrayDepth: Int
     public var defaultExpression: String?
-    /// Indexes and checks whose expressions name the column: PostgreSQL re-parses them
-    /// during the type change and would meet the old type, so they are rebuilt around it.
-    public var dependentIndexes: [TableIndex] = []
-    public var dependentChecks: [Constraint] = []
+    public var dependents = ExpressionDependents()
+}
+
+/// Checks and indexes whose SQL text (expression or predicate) names a column. Through a
+/// change of the column's type PostgreSQL keeps them as it parsed them for the old type
+/// (`(c)::text <> 'x'::text` on a column that became citext), or meets the old type and
+/// fails (a rebuilt enum): around such a change they are dropped and created again from
+/// their text, so they mean what CREATE TABLE (schema.sql) would make of them.
+public struct ExpressionDependents: Hashable, Sendable {
+    public var checks: [Constraint] = []
+    public var indexes: [TableIndex] = []
+}
+
+/// A constraint of a table. Dropping a key that foreign keys reference while another key
+/// on the same columns remains rebinds them: PostgreSQL ties a foreign key to one of those
+/// indexes (the oldest), which differs between a database built revision by revision and
+/// one whose tables were created whole (schema.sql, a downgrade that re-creates a table),
+/// so the script drops those foreign keys before the key and adds them back after.
+public struct TableConstraint: Hashable, Sendable {
+    public var table: QualifiedName
+    public var constraint: Constraint
 }
 
 /// `alter-column`: each field that is set is a change; nil means "leave as is".
@@ -107,10 +126,13 @@ public struct AlterColumn: Hashable, Sendable {
     public var defaultExpression: String??
     /// `.some(nil)` drops the identity.
     public var identity: Identity??
-    /// Resolved by the state machine: the sequence an added identity gets.
-    public var identitySequence: QualifiedName?
+    /// The sequence an added identity creates: chosen by the state machine, or in a derived
+    /// inverse the one to re-create. nil when an existing identity only changes its kind.
+    public var identitySequence: String?
     /// `.some(nil)` removes the comment.
     public var comment: String??
+    /// Set by the state machine when the type changes to another base type.
+    public var dependents = ExpressionDependents()
 
     public init(table: QualifiedName, column: String) {
         self.table = table
@@ -127,6 +149,9 @@ public enum CommentTarget: Hashable, Sendable {
     case table(QualifiedName)
     case column(QualifiedName, String)
     case view(QualifiedName)
+    /// Resolved by the state machine from `view` when the view is materialized, which
+    /// `COMMENT ON` must say.
+    case materializedView(QualifiedName)
     case index(QualifiedName)
     case type(QualifiedName)
     case sequence(QualifiedName)

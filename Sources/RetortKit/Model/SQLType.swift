@@ -39,6 +39,21 @@ public struct SQLType: Hashable, Sendable, CustomStringConvertible {
         return text + String(repeating: "[]", count: arrayDepth)
     }
 
+    /// PostgreSQL's category of the type (`pg_type.typcategory`) for the built-in types, and
+    /// the type itself for others. Between types of one category (numbers, strings, dates
+    /// and times) PostgreSQL has assignment casts both ways, so a column's type changes
+    /// either way without USING.
+    var category: String {
+        if arrayDepth > 0 { return "array" }
+        if let userType { return "user type \(userType)" }
+        switch base {
+        case "smallint", "integer", "bigint", "real", "double precision", "numeric": return "numeric"
+        case "text", "character varying", "character", "name", "citext": return "string"
+        case "date", "timestamp without time zone", "timestamp with time zone": return "datetime"
+        default: return base
+        }
+    }
+
     static let bigint = SQLType(base: "bigint")
     static let integer = SQLType(base: "integer")
     static let smallint = SQLType(base: "smallint")

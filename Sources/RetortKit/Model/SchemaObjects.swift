@@ -14,14 +14,15 @@ public struct Column: Hashable, Sendable {
     public var nullable: Bool = true
     public var defaultExpression: String?
     public var identity: Identity?
+    /// The sequence behind the identity, in the table's schema. PostgreSQL names it when the
+    /// identity is created, as it names a serial column's sequence, and keeps that name when
+    /// the table or column is renamed; the scripts write it explicitly (`SEQUENCE NAME`).
+    public var identitySequence: String?
     /// Expression of a stored generated column.
     public var generated: String?
     public var comment: String?
     public var origin = Origin(nil)
     public var renamedFrom = RenameHint(nil)
-    /// The sequence behind an identity column, as PostgreSQL named it when the identity was
-    /// created (it keeps that name when the table or column is renamed).
-    public var identitySequence = Incidental<QualifiedName?>(nil)
 
     public init(name: String, type: SQLType) {
         self.name = name
@@ -188,6 +189,9 @@ public struct SchemaInfo: Hashable, Sendable {
     public var name: String
     public var comment: String?
     public var origin = Origin(nil)
+
+    /// `public` as every new PostgreSQL database holds it: initdb gives it this comment.
+    public static let initialPublic = SchemaInfo(name: defaultSchema, comment: "standard public schema")
 }
 
 /// Enum value rename hints from a model (`<value renamed-from="...">`); never part of equality.

@@ -104,7 +104,7 @@ extension DeclarationDecoder {
                                       placement: before.map { .before($0) } ?? after.map { .after($0) }))
         case "rebuild-enum":
             let type = try enumType(node)
-            return step(.rebuildEnum(type.name, values: type.values, usages: []))
+            return step(.rebuildEnum(type.name, values: type.values, comment: type.comment, usages: []))
         case "rename-enum-value":
             let r = try simple(["enum", "from", "to"])
             return step(.renameEnumValue(try r.qualified("enum", defaultSchema: schema), from: try r.required("from"), to: try r.required("to")))

@@ -1,22 +1,38 @@
-// Generated from PostgreSQL 15 pg_get_keywords(): the keywords of category R, T or C,
-// which quote_ident() always quotes. Unreserved (U) keywords are left bare.
-let quotedKeywords: Set<String> = [
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
-    "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast",
-    "char", "character", "check", "coalesce", "collate", "collation", "column", "concurrently",
-    "constraint", "create", "cross", "current_catalog", "current_date", "current_role",
-    "current_schema", "current_time", "current_timestamp", "current_user", "dec", "decimal",
-    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists",
-    "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant",
-    "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout",
-    "int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "lateral",
-    "leading", "least", "left", "like", "limit", "localtime", "localtimestamp", "national",
-    "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif", "numeric",
-    "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing",
-    "position", "precision", "primary", "real", "references", "returning", "right", "row",
-    "select", "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric",
-    "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim",
-    "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose",
-    "when", "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists",
-    "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable",
+// Generated from PostgreSQL 15 pg_get_keywords(), by category. quote_ident() quotes the
+// keywords of all three; unreserved (U) keywords are left bare.
+
+/// Reserved keywords (R): never a column, table, function or type name unless quoted.
+let reservedKeywords: Set<String> = [
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both",
+    "case", "cast", "check", "collate", "column", "constraint", "create", "current_catalog",
+    "current_date", "current_role", "current_time", "current_timestamp", "current_user",
+    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false",
+    "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially",
+    "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not",
+    "null", "offset", "on", "only", "or", "order", "placing", "primary", "references",
+    "returning", "select", "session_user", "some", "symmetric", "table", "then", "to",
+    "trailing", "true", "union", "unique", "user", "using", "variadic", "when", "where",
+    "window", "with",
 ]
+
+/// Type or function name keywords (T): never a column name unless quoted.
+let typeFunctionNameKeywords: Set<String> = [
+    "authorization", "binary", "collation", "concurrently", "cross", "current_schema", "freeze",
+    "full", "ilike", "inner", "is", "isnull", "join", "left", "like", "natural", "notnull",
+    "outer", "overlaps", "right", "similar", "tablesample", "verbose",
+]
+
+/// Column name keywords (C): may name a column unquoted (`between + 1`), but most often
+/// are syntax (`x BETWEEN 1 AND 2`, `double precision`, `coalesce(...)`).
+let columnNameKeywords: Set<String> = [
+    "between", "bigint", "bit", "boolean", "char", "character", "coalesce", "dec", "decimal",
+    "exists", "extract", "float", "greatest", "grouping", "inout", "int", "integer", "interval",
+    "least", "national", "nchar", "none", "normalize", "nullif", "numeric", "out", "overlay",
+    "position", "precision", "real", "row", "setof", "smallint", "substring", "time",
+    "timestamp", "treat", "trim", "values", "varchar", "xmlattributes", "xmlconcat",
+    "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
+    "xmlserialize", "xmltable",
+]
+
+/// The keywords `quote_ident()` always quotes.
+let quotedKeywords = reservedKeywords.union(typeFunctionNameKeywords).union(columnNameKeywords)

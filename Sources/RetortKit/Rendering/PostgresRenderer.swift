@@ -25,17 +25,19 @@ public enum PostgresRenderer {
         case .dropEnum(let type):
             return [Statement("DROP TYPE \(name(type));")]
         case .addEnumValue(let type, let value, let placement):
-            var sql = "ALTER TYPE \(name(type)) ADD VALUE \(Quoting.literal(value))"
+            // Outside a transaction: a value cannot be used until the transaction that added
+            // it commits. IF NOT EXISTS lets a run that failed after it be run again.
+            var sql = "ALTER TYPE \(name(type)) ADD VALUE IF NOT EXISTS \(Quoting.literal(value))"
             switch placement {
             case .before(let other): sql += " BEFORE \(Quoting.literal(other))"
             case .after(let other): sql += " AFTER \(Quoting.literal(other))"
             case nil: break
             }
-            return [Statement(sql + ";")]
+            return [Statement(sql + ";", transactional: false)]
         case .renameEnumValue(let type, let from, let to):
             return [Statement("ALTER TYPE \(name(type)) RENAME VALUE \(Quoting.literal(from)) TO \(Quoting.literal(to));")]
-        case .rebuildEnum(let type, let values, let usages):
-            return rebuildEnum(type, values, usages)
+        case .rebuildEnum(let type, let values, let comment, let usages):
+            return rebuildEnum(type, values, comment, usages)
         case .createSequence(let sequence):
             return createSequence(sequence) + ownedBy(sequence)
         case .dropSequence(let sequence):
@@ -48,7 +50,7 @@ public enum PostgresRenderer {
             return [Statement("ALTER TABLE \(name(table)) RENAME TO \(ident(to));")]
         case .addColumn(let table, let column, let sequence):
             return (sequence.map(createSequence) ?? [])
-                + [Statement("ALTER TABLE \(name(table)) ADD COLUMN \(columnDefinition(column));")]
+                + [Statement("ALTER TABLE \(name(table)) ADD COLUMN \(columnDefinition(column, of: table));")]
                 + (sequence.map(ownedBy) ?? [])
                 + comment(.column(table, column.name), column.comment, skipNil: true)
         case .dropColumn(let table, let column):
@@ -61,15 +63,15 @@ public enum PostgresRenderer {
             return [Statement("ALTER TABLE \(name(table)) ADD \(constraintDefinition(constraint))\(constraint.notValid ? " NOT VALID" : "");")]
         case .validateConstraint(let table, let constraint):
             return [Statement("ALTER TABLE \(name(table)) VALIDATE CONSTRAINT \(ident(constraint));")]
-        case .dropConstraint(let table, let constraint):
-            return [Statement("ALTER TABLE \(name(table)) DROP CONSTRAINT \(ident(constraint));")]
+        case .dropConstraint(let table, let constraint, let rebinding):
+            return rebind(rebinding, around: Statement("ALTER TABLE \(name(table)) DROP CONSTRAINT \(ident(constraint));"))
         case .renameConstraint(let table, let from, let to):
             return [Statement("ALTER TABLE \(name(table)) RENAME CONSTRAINT \(ident(from)) TO \(ident(to));")]
         case .createIndex(let table, let index, let concurrently):
             return [createIndex(table, index, concurrently: concurrently)]
                 + comment(.index(table.renamed(index.name)), index.comment, skipNil: true)
-        case .dropIndex(let index, let concurrently):
-            return [Statement("DROP INDEX \(concurrently ? "CONCURRENTLY " : "")\(name(index));", transactional: !concurrently)]
+        case .dropIndex(let index, let concurrently, let rebinding):
+            return rebind(rebinding, around: Statement("DROP INDEX \(concurrently ? "CONCURRENTLY " : "")\(name(index));", transactional: !concurrently))
         case .renameIndex(let index, let to):
             return [Statement("ALTER INDEX \(name(index)) RENAME TO \(ident(to));")]
         case .createView(let view):
@@ -78,13 +80,19 @@ public enum PostgresRenderer {
         case .dropView(let view, let materialized):
             return [Statement("DROP \(materialized ? "MATERIALIZED " : "")VIEW \(name(view));")]
         case .comment(let target, let text):
-            return comment(CommentObject(target), text, skipNil: false)
+            return comment(target, text, skipNil: false)
         case .sql(let raw):
             let text = raw.forward.trimmingWhitespace()
             return [Statement(text.hasSuffix(";") ? text : text + ";", transactional: !refusedInTransaction(text))]
         case .irreversible(let location):
             return [raise("retort: this downgrade is impossible: the raw SQL at \(location) has no <reverse>")]
         }
+    }
+
+    /// `drop` between dropping the foreign keys of `rebinding` and adding them back.
+    static func rebind(_ rebinding: [TableConstraint], around drop: Statement) -> [Statement] {
+        rebinding.flatMap { render(.dropConstraint($0.table, $0.constraint.name)) } + [drop]
+            + rebinding.flatMap { render(.addConstraint($0.table, $0.constraint)) }
     }
 
     /// `DO` block that stops the script with `message`.
@@ -111,22 +119,32 @@ public enum PostgresRenderer {
         Statement("CREATE TYPE \(name(type)) AS ENUM (\(values.map(Quoting.literal).joined(separator: ", ")));")
     }
 
-    static func rebuildEnum(_ type: QualifiedName, _ values: [String], _ usages: [EnumUsage]) -> [Statement] {
+    static func rebuildEnum(_ type: QualifiedName, _ values: [String], _ comment: String?, _ usages: [EnumUsage]) -> [Statement] {
         let old = type.renamed(PostgresNaming.clip(Array(type.name.utf8), to: 52) + "_retort_old")
         var statements = [Statement("ALTER TYPE \(name(type)) RENAME TO \(ident(old.name));"), createEnum(type, values)]
+            + self.comment(.type(type), comment, skipNil: true)
         for usage in usages {
             let table = name(usage.table), column = ident(usage.column)
-            for index in usage.dependentIndexes { statements.append(Statement("DROP INDEX \(name(usage.table.renamed(index.name)));")) }
-            for check in usage.dependentChecks { statements.append(Statement("ALTER TABLE \(table) DROP CONSTRAINT \(ident(check.name));")) }
+            statements += dropDependents(usage.dependents, of: usage.table)
             if usage.defaultExpression != nil { statements.append(Statement("ALTER TABLE \(table) ALTER COLUMN \(column) DROP DEFAULT;")) }
             let brackets = String(repeating: "[]", count: usage.arrayDepth)
             statements.append(Statement("ALTER TABLE \(table) ALTER COLUMN \(column) TYPE \(name(type))\(brackets) USING \(column)::text\(brackets)::\(name(type))\(brackets);"))
             if let expression = usage.defaultExpression { statements.append(Statement("ALTER TABLE \(table) ALTER COLUMN \(column) SET DEFAULT \(expression);")) }
-            for check in usage.dependentChecks { statements.append(Statement("ALTER TABLE \(table) ADD \(constraintDefinition(check))\(check.notValid ? " NOT VALID" : "");")) }
-            for index in usage.dependentIndexes { statements.append(createIndex(usage.table, index, concurrently: false)) }
+            statements += createDependents(usage.dependents, of: usage.table)
         }
         statements.append(Statement("DROP TYPE \(name(old));"))
         return statements
+    }
+
+    static func dropDependents(_ dependents: ExpressionDependents, of table: QualifiedName) -> [Statement] {
+        dependents.indexes.map { Statement("DROP INDEX \(name(table.renamed($0.name)));") }
+            + dependents.checks.map { Statement("ALTER TABLE \(name(table)) DROP CONSTRAINT \(ident($0.name));") }
+    }
+
+    /// The checks (NOT VALID ones again NOT VALID), then the indexes with their comments.
+    static func createDependents(_ dependents: ExpressionDependents, of table: QualifiedName) -> [Statement] {
+        dependents.checks.flatMap { render(.addConstraint(table, $0)) }
+            + dependents.indexes.flatMap { render(.createIndex(table, $0, concurrently: false)) }
     }
 
     static func createSequence(_ sequence: SchemaSequence) -> [Statement] {
@@ -146,12 +164,9 @@ public enum PostgresRenderer {
         return [Statement("ALTER SEQUENCE \(name(sequence.name)) OWNED BY \(name(owner.table)).\(ident(owner.column));")]
     }
 
-    static func columnDefinition(_ column: Column) -> String {
+    static func columnDefinition(_ column: Column, of table: QualifiedName) -> String {
         var sql = "\(ident(column.name)) \(type(column.type))"
-        if let identity = column.identity {
-            sql += " GENERATED \(identity.sql) AS IDENTITY"
-            if let sequence = column.identitySequence.value { sql += " (SEQUENCE NAME \(name(sequence)))" }
-        }
+        if let identity = column.identity { sql += " GENERATED \(identity.sql) AS IDENTITY\(sequenceName(column.identitySequence, of: table))" }
         if let generated = column.generated { sql += " GENERATED ALWAYS AS (\(generated)) STORED" }
         if let expression = column.defaultExpression { sql += " DEFAULT \(expression)" }
         if !column.nullable { sql += " NOT NULL" }
@@ -178,21 +193,49 @@ public enum PostgresRenderer {
         return sql
     }
 
-    /// `CREATE TABLE` with columns and the constraints PostgreSQL accepts inline; NOT VALID
-    /// constraints follow as `ALTER TABLE` (inline, PostgreSQL would validate them), then
-    /// indexes and comments.
+    /// `CREATE TABLE` with columns and the constraints PostgreSQL keeps inline; the others
+    /// follow as `ALTER TABLE`: NOT VALID ones (inline, PostgreSQL would validate them) and
+    /// duplicate keys (see `mergedInline`). Then indexes, foreign keys to the table's own
+    /// unique indexes, and comments.
     static func createTable(_ table: Table) -> [Statement] {
-        let inline = table.constraints.filter { !$0.notValid }
-        let lines = table.columns.map(columnDefinition) + inline.map(constraintDefinition)
+        let separate = Set(mergedInline(table.constraints).map(\.name))
+        let afterIndexes = Set(table.constraints.filter { constraint in
+            guard let fk = constraint.foreignKey, fk.referencedTable == table.name else { return false }
+            return !table.constraints.contains { $0.kind.ownsIndex && Set($0.kind.columns) == Set(fk.referencedColumns) }
+        }.map(\.name))
+        let inline = table.constraints.filter { !$0.notValid && !separate.contains($0.name) && !afterIndexes.contains($0.name) }
+        let lines = table.columns.map { columnDefinition($0, of: table.name) } + inline.map(constraintDefinition)
         var statements = [Statement("CREATE TABLE \(name(table.name)) (\n" + lines.map { "    " + $0 }.joined(separator: ",\n") + "\n);")]
-        for constraint in table.constraints where constraint.notValid {
-            statements.append(Statement("ALTER TABLE \(name(table.name)) ADD \(constraintDefinition(constraint)) NOT VALID;"))
+        for constraint in table.constraints where (constraint.notValid || separate.contains(constraint.name)) && !afterIndexes.contains(constraint.name) {
+            statements += render(.addConstraint(table.name, constraint))
         }
         statements += table.indexes.map { createIndex(table.name, $0, concurrently: false) }
+        for constraint in table.constraints where afterIndexes.contains(constraint.name) {
+            statements += render(.addConstraint(table.name, constraint))
+        }
         statements += comment(.table(table.name), table.comment, skipNil: true)
         for column in table.columns { statements += comment(.column(table.name, column.name), column.comment, skipNil: true) }
         for index in table.indexes { statements += comment(.index(table.name.renamed(index.name)), index.comment, skipNil: true) }
         return statements
+    }
+
+    /// Primary key and unique constraints that CREATE TABLE would silently drop, named or
+    /// not: PostgreSQL builds one index per definition (same columns in the same order, same
+    /// NULLS NOT DISTINCT and deferrability), keeping the primary key's, then the first
+    /// one's (`transformIndexConstraints`). ALTER TABLE ADD CONSTRAINT keeps each.
+    static func mergedInline(_ constraints: [Constraint]) -> [Constraint] {
+        func isPrimaryKey(_ c: Constraint) -> Bool { if case .primaryKey = c.kind { true } else { false } }
+        func nullsNotDistinct(_ c: Constraint) -> Bool { if case .unique(_, true) = c.kind { true } else { false } }
+        var kept = constraints.filter { isPrimaryKey($0) && !$0.notValid }
+        var merged: [Constraint] = []
+        for constraint in constraints where constraint.kind.ownsIndex && !isPrimaryKey(constraint) && !constraint.notValid {
+            let duplicate = kept.contains {
+                $0.kind.columns == constraint.kind.columns && nullsNotDistinct($0) == nullsNotDistinct(constraint)
+                    && $0.deferrable == constraint.deferrable
+            }
+            if duplicate { merged.append(constraint) } else { kept.append(constraint) }
+        }
+        return merged
     }
 
     static func createIndex(_ table: QualifiedName, _ index: TableIndex, concurrently: Bool) -> Statement {
@@ -211,63 +254,61 @@ public enum PostgresRenderer {
         return Statement(sql + ";", transactional: !concurrently)
     }
 
+    /// ` (SEQUENCE NAME schema.name)` for an identity's sequence, which PostgreSQL would
+    /// otherwise name after the table and column as they are now (pg_dump writes it too).
+    static func sequenceName(_ sequence: String?, of table: QualifiedName) -> String {
+        sequence.map { " (SEQUENCE NAME \(name(table.renamed($0))))" } ?? ""
+    }
+
     static func alterColumn(_ change: AlterColumn) -> [Statement] {
         let prefix = "ALTER TABLE \(name(change.table)) ALTER COLUMN \(ident(change.column))"
-        var statements: [Statement] = []
+        var statements = dropDependents(change.dependents, of: change.table)
         // An identity goes first when it is dropped (so the column may become nullable)
         // and last when it is added (the column must be NOT NULL without a default first).
         if case .some(.none) = change.identity { statements.append(Statement("\(prefix) DROP IDENTITY;")) }
+        // With a type change, a default that is set or dropped goes first, so the old one is
+        // never cast to the new type; a new one follows the type.
+        let defaultFirst = change.type != nil && change.defaultExpression != nil
+        if defaultFirst { statements.append(Statement("\(prefix) DROP DEFAULT;")) }
         if let t = change.type {
             statements.append(Statement("\(prefix) TYPE \(type(t))\(change.using.map { " USING \($0)" } ?? "");"))
         }
         if let nullable = change.nullable { statements.append(Statement("\(prefix) \(nullable ? "DROP" : "SET") NOT NULL;")) }
         switch change.defaultExpression {
         case .some(.some(let expression)): statements.append(Statement("\(prefix) SET DEFAULT \(expression);"))
-        case .some(.none): statements.append(Statement("\(prefix) DROP DEFAULT;"))
-        case .none: break
+        case .some(.none) where !defaultFirst: statements.append(Statement("\(prefix) DROP DEFAULT;"))
+        case .some(.none), .none: break
         }
         if case .some(.some(let identity)) = change.identity {
-            let sequence = change.identitySequence.map { " (SEQUENCE NAME \(name($0)))" } ?? ""
-            statements.append(Statement("\(prefix) ADD GENERATED \(identity.sql) AS IDENTITY\(sequence);"))
+            if let sequence = change.identitySequence {
+                statements.append(Statement("\(prefix) ADD GENERATED \(identity.sql) AS IDENTITY\(sequenceName(sequence, of: change.table));"))
+            } else {
+                statements.append(Statement("\(prefix) SET GENERATED \(identity.sql);"))
+            }
         }
+        statements += createDependents(change.dependents, of: change.table)
         if let text = change.comment {
             statements += comment(.column(change.table, change.column), text, skipNil: false)
         }
         return statements
     }
 
-    enum CommentObject {
-        case schema(String), table(QualifiedName), column(QualifiedName, String), view(QualifiedName)
-        case materializedView(QualifiedName), index(QualifiedName), type(QualifiedName), sequence(QualifiedName)
-
-        init(_ target: CommentTarget) {
-            switch target {
-            case .schema(let s): self = .schema(s)
-            case .table(let t): self = .table(t)
-            case .column(let t, let c): self = .column(t, c)
-            case .view(let v): self = .view(v)
-            case .index(let i): self = .index(i)
-            case .type(let t): self = .type(t)
-            case .sequence(let s): self = .sequence(s)
-            }
-        }
-
-        var sql: String {
-            switch self {
-            case .schema(let s): "SCHEMA \(ident(s))"
-            case .table(let t): "TABLE \(name(t))"
-            case .column(let t, let c): "COLUMN \(name(t)).\(ident(c))"
-            case .view(let v): "VIEW \(name(v))"
-            case .materializedView(let v): "MATERIALIZED VIEW \(name(v))"
-            case .index(let i): "INDEX \(name(i))"
-            case .type(let t): "TYPE \(name(t))"
-            case .sequence(let s): "SEQUENCE \(name(s))"
-            }
+    /// The object of a `COMMENT ON` statement.
+    static func commentObject(_ target: CommentTarget) -> String {
+        switch target {
+        case .schema(let s): "SCHEMA \(ident(s))"
+        case .table(let t): "TABLE \(name(t))"
+        case .column(let t, let c): "COLUMN \(name(t)).\(ident(c))"
+        case .view(let v): "VIEW \(name(v))"
+        case .materializedView(let v): "MATERIALIZED VIEW \(name(v))"
+        case .index(let i): "INDEX \(name(i))"
+        case .type(let t): "TYPE \(name(t))"
+        case .sequence(let s): "SEQUENCE \(name(s))"
         }
     }
 
-    static func comment(_ object: CommentObject, _ text: String?, skipNil: Bool) -> [Statement] {
+    static func comment(_ target: CommentTarget, _ text: String?, skipNil: Bool) -> [Statement] {
         if text == nil && skipNil { return [] }
-        return [Statement("COMMENT ON \(object.sql) IS \(text.map(Quoting.literal) ?? "NULL");")]
+        return [Statement("COMMENT ON \(commentObject(target)) IS \(text.map(Quoting.literal) ?? "NULL");")]
     }
 }

@@ -10,7 +10,7 @@ public enum StateRenderer {
             switch object {
             case .schema(let info):
                 if info.name != defaultSchema { schemas += PostgresRenderer.render(.createSchema(info)) }
-                else if let comment = info.comment { schemas += PostgresRenderer.render(.comment(.schema(info.name), comment)) }
+                else if info.comment != SchemaInfo.initialPublic.comment { schemas += PostgresRenderer.render(.comment(.schema(info.name), info.comment)) }
             case .extension(let ext):
                 extensions += PostgresRenderer.render(.createExtension(ext))
             case .enumType(let type):
@@ -27,7 +27,7 @@ public enum StateRenderer {
                 }
             case .view(let view):
                 views += PostgresRenderer.render(.createView(view))
-            case .index, .constraintOwners, .dependents:
+            case .index, .identitySequence, .constraintOwners, .dependents:
                 break
             }
         }

@@ -49,11 +49,12 @@ enum PostgresNaming {
         return result
     }
 
-    /// The column part of an index name: column names, and for expressions the function
-    /// name or `expr`, de-duplicated within the index (`expr`, `expr1`).
-    static func indexColumnPart(_ elements: [IndexElement]) -> String {
+    /// The column part of an index name: column names, for expressions the function
+    /// name or `expr`, then the INCLUDE columns, de-duplicated within the index (`expr`,
+    /// `expr1`), as `ChooseIndexColumnNames` does over all of an index's columns.
+    static func indexColumnPart(_ elements: [IndexElement], include: [String] = []) -> String {
         var used: [String] = []
-        for element in elements {
+        for element in elements + include.map(IndexElement.column) {
             var base: String
             switch element {
             case .column(let name): base = name

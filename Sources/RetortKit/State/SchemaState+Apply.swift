@@ -84,7 +84,7 @@ extension SchemaState {
                 if case .before = placement { type.values.insert(value, at: at) } else { type.values.insert(value, at: at + 1) }
             }
             self[.type(name)] = .enumType(type)
-            return done(operation, [.rebuildEnum(name, values: old, usages: enumUsages(of: name))])
+            return done(operation, [.rebuildEnum(name, values: old, comment: type.comment, usages: enumUsages(of: name))])
 
         case .renameEnumValue(let name, let from, let to):
             var type = try requireEnum(name, &context)
@@ -94,9 +94,10 @@ extension SchemaState {
             if type.values.contains(to) { throw context.fail("enum \(q(name.description)) already has value \(q(to))") }
             type.values[at] = to
             self[.type(name)] = .enumType(type)
-            return done(operation, [.renameEnumValue(name, from: to, to: from)])
+            let restoreDefaults = try followEnumValueRename(of: name, from: from, to: to, &context)
+            return done(operation, [.renameEnumValue(name, from: to, to: from)] + restoreDefaults)
 
-        case .rebuildEnum(let name, let values, _):
+        case .rebuildEnum(let name, let values, _, _):
             var type = try requireEnum(name, &context)
             if values.isEmpty { throw context.fail("enum \(q(name.description)) needs at least one value") }
             if let duplicate = firstDuplicate(values) { throw context.fail("enum \(q(name.description)) lists value \(q(duplicate)) twice") }
@@ -104,7 +105,8 @@ extension SchemaState {
             type.values = values
             self[.type(name)] = .enumType(type)
             let usages = enumUsages(of: name)
-            return done(.rebuildEnum(name, values: values, usages: usages), [.rebuildEnum(name, values: old, usages: usages)])
+            return done(.rebuildEnum(name, values: values, comment: type.comment, usages: usages),
+                        [.rebuildEnum(name, values: old, comment: type.comment, usages: usages)])
 
         case .createSequence(var sequence):
             try context.checkName(sequence.name)
@@ -140,9 +142,10 @@ extension SchemaState {
             self[.relation(name)] = nil
             return done(.dropView(name, materialized: view.materialized), [.createView(view)])
 
-        case .comment(let target, let text):
+        case .comment(var target, let text):
+            if case .view(let name) = target, view(name)?.materialized == true { target = .materializedView(name) }
             let old = try setComment(target, text, &context)
-            return done(operation, [.comment(target, old)])
+            return done(.comment(target, text), [.comment(target, old)])
 
         case .sql(let raw):
             guard let reverse = raw.reverse else { return done(operation, [.irreversible(location)]) }
@@ -184,6 +187,7 @@ extension SchemaState {
         if let existing = self[.relation(name)] {
             var origin = existing.origin
             if case .index(let owner) = existing { origin = table(owner)?.origin ?? origin }
+            if case .identitySequence(let owner) = existing { origin = table(owner)?.origin ?? origin }
             throw context.fail("a \(existing.kindName) named \(q(name.description)) already exists\(origin.addedAt)")
         }
         if case .enumType(let type) = self[.type(name)] {
@@ -196,14 +200,43 @@ extension SchemaState {
         return didYouMean(name.name, among: names)
     }
 
+    /// PostgreSQL stores enum constants by value, so a renamed value is renamed wherever it
+    /// is used. Retort follows it in the defaults of the enum's columns (a default that is
+    /// one constant, `'active'` or `'active'::status`); in a check or an index expression that
+    /// names such a column it cannot tell an enum constant from text, and refuses.
+    /// Returns the operations that give the defaults back their exact text after the
+    /// inverse rename (which writes the constant its own way).
+    mutating func followEnumValueRename(of type: QualifiedName, from: String, to: String, _ context: inout ApplyContext) throws -> [Operation] {
+        var restore: [Operation] = []
+        for usage in enumUsages(of: type) {
+            var table = self.table(usage.table)!
+            let at = table.columnIndex(usage.column)!
+            if usage.arrayDepth == 0, let expression = table.columns[at].defaultExpression,
+               let renamed = ExpressionLexer.renamingLiteral(in: expression, from: from, to: to) {
+                table.columns[at].defaultExpression = renamed
+                self[.relation(usage.table)] = .table(table)
+                var change = AlterColumn(table: usage.table, column: usage.column)
+                change.defaultExpression = .some(expression)
+                restore.append(.alterColumn(change))
+            }
+            let expressions = usage.dependents.checks.map { ("check \(q($0.name))", $0.checkExpression ?? "") }
+                + usage.dependents.indexes.map { index in
+                    ("index \(q(index.name))", (index.elements.compactMap { if case .expression(let e) = $0 { e } else { nil } } + [index.predicate ?? ""]).joined(separator: " "))
+                }
+            if let (object, _) = expressions.first(where: { ExpressionLexer.containsString(from, in: $0.1) }) {
+                throw context.fail("\(object) of table \(q(usage.table.description)) compares column \(q(usage.column)) with \(q(from)) in SQL text, which Retort cannot rename; drop it before the rename and add it back after")
+            }
+        }
+        return restore
+    }
+
     /// Every column whose type is the enum `name`, in table and column order.
     func enumUsages(of name: QualifiedName) -> [EnumUsage] {
         tables.flatMap { table in
             table.columns.filter { $0.type.userType == name }.map { column in
                 EnumUsage(table: table.name, column: column.name, arrayDepth: column.type.arrayDepth,
                           defaultExpression: column.defaultExpression,
-                          dependentIndexes: table.indexes.filter { $0.involvesThroughExpression(column.name) },
-                          dependentChecks: table.constraints.filter { if case .check = $0.kind { $0.involves(column.name) } else { false } })
+                          dependents: table.expressionDependents(of: column.name))
             }
         }
     }
@@ -247,7 +280,7 @@ extension SchemaState {
             let at = try requireColumn(table, column, &context)
             defer { table.columns[at].comment = text; self[.relation(name)] = .table(table) }
             return table.columns[at].comment
-        case .view(let name):
+        case .view(let name), .materializedView(let name):
             guard var view = view(name) else { throw context.fail("view \(q(name.description)) does not exist\(didYouMeanRelation(name))") }
             defer { view.comment = text; self[.relation(name)] = .view(view) }
             return view.comment

@@ -23,8 +23,13 @@ extension SchemaState {
             resolved.columns.append(c)
             if let sequence { sequences.append(sequence) }
         }
-        // Primary keys first, as PostgreSQL names index-backed constraints before the others.
-        let ordered = table.constraints.filter { $0.kind.ownsIndex } + table.constraints.filter { !$0.kind.ownsIndex }
+        let names = resolved.columns.map(\.name)
+        for i in resolved.columns.indices {
+            resolved.columns[i].generated = resolved.columns[i].generated.map { ExpressionLexer.canonicalizingReferences(in: $0, to: names) }
+        }
+        // Primary keys first, as PostgreSQL names index-backed constraints before the others;
+        // foreign keys after the indexes, which one of them may reference.
+        let ordered = table.constraints.filter { $0.kind.ownsIndex } + table.constraints.filter { !$0.kind.ownsIndex && $0.foreignKey == nil }
         for constraint in ordered {
             let c = try resolveConstraint(constraint, in: resolved, chosen: &chosen, &context)
             if case .primaryKey(let columns) = c.kind {
@@ -34,6 +39,9 @@ extension SchemaState {
         }
         for index in table.indexes {
             resolved.indexes.append(try resolveIndex(index, in: resolved, chosen: &chosen, &context))
+        }
+        for constraint in table.constraints where constraint.foreignKey != nil {
+            resolved.constraints.append(try resolveConstraint(constraint, in: resolved, chosen: &chosen, &context))
         }
         return (resolved, sequences)
     }
@@ -56,11 +64,9 @@ extension SchemaState {
             }
             if column.identity != nil {
                 resolved.nullable = false
-                if resolved.identitySequence.value == nil {
-                    let name = PostgresNaming.choose(table.name, column.name, "seq") { relationNameTaken(table.renamed($0)) || chosen.contains($0) }
-                    chosen.insert(name)
-                    resolved.identitySequence = Incidental(table.renamed(name))
-                }
+                resolved.identitySequence = try identitySequenceName(column.identitySequence, table: table, column: column.name, chosen: &chosen, &context)
+            } else {
+                resolved.identitySequence = nil
             }
             return (resolved, nil)
         }
@@ -82,6 +88,22 @@ extension SchemaState {
         return (resolved, sequence)
     }
 
+    /// The sequence of a new identity on `column`: `given` (re-creating a dropped one) if it
+    /// is free, else the name PostgreSQL chooses, `table_column_seq` made unique.
+    func identitySequenceName(_ given: String?, table: QualifiedName, column: String, chosen: inout Set<String>,
+                              _ context: inout ApplyContext) throws -> String {
+        let name: String
+        if let given {
+            if chosen.contains(given) { throw context.fail("a sequence named \(q(table.renamed(given).description)) is declared twice") }
+            try requireFreeRelation(table.renamed(given), &context)
+            name = given
+        } else {
+            name = PostgresNaming.choose(table.name, column, "seq") { relationNameTaken(table.renamed($0)) || chosen.contains($0) }
+        }
+        chosen.insert(name)
+        return name
+    }
+
     func resolveConstraint(_ constraint: Constraint, in table: Table, chosen: inout Set<String>, _ context: inout ApplyContext) throws -> Constraint {
         var resolved = constraint
         let columns = resolved.kind.columns
@@ -97,6 +119,7 @@ extension SchemaState {
             if constraint.notValid { throw context.fail("a unique constraint cannot be NOT VALID") }
         case .check(let expression):
             if expression.trimmingWhitespace().isEmpty { throw context.fail("check constraint has an empty expression") }
+            resolved.kind = .check(expression: ExpressionLexer.canonicalizingReferences(in: expression, to: table.columns.map(\.name)))
         case .foreignKey(var fk):
             let target: Table
             if fk.referencedTable == table.name { target = table } else { target = try requireTable(fk.referencedTable, &context) }
@@ -152,9 +175,14 @@ extension SchemaState {
         var resolved = index
         if index.elements.isEmpty { throw context.fail("an index needs columns or an expression") }
         for column in index.columnNames + index.include { _ = try requireColumn(table, column, &context) }
+        let columns = table.columns.map(\.name)
+        resolved.elements = index.elements.map {
+            if case .expression(let text) = $0 { .expression(ExpressionLexer.canonicalizingReferences(in: text, to: columns)) } else { $0 }
+        }
+        resolved.predicate = index.predicate.map { ExpressionLexer.canonicalizingReferences(in: $0, to: columns) }
         if resolved.name.isEmpty {
             let schema = table.name
-            resolved.name = PostgresNaming.choose(table.name.name, PostgresNaming.indexColumnPart(index.elements), "idx") {
+            resolved.name = PostgresNaming.choose(table.name.name, PostgresNaming.indexColumnPart(resolved.elements, include: index.include), "idx") {
                 chosen.contains($0) || relationNameTaken(schema.renamed($0)) || table.indexIndex($0) != nil
                     || (table.constraintIndex($0).map { table.constraints[$0].kind.ownsIndex } ?? false)
             }
@@ -171,17 +199,27 @@ extension SchemaState {
     }
 
     mutating func alterColumn(_ change: AlterColumn, _ context: inout ApplyContext) throws -> AppliedOperation {
+        // What the state machine fills in is computed again: a replayed operation (a merge
+        // replays the other branch's) carries what another state gave it.
+        var forward = change
+        forward.identitySequence = nil
+        forward.dependents = ExpressionDependents()
         var table = try requireTable(change.table, &context)
         let at = try requireColumn(table, change.column, &context)
         let old = table.columns[at]
         var column = old
-        var forward = change
         var inverse = AlterColumn(table: change.table, column: change.column)
         if let type = change.type {
             let resolved = try resolveType(type, &context)
             forward.type = resolved
             column.type = resolved
             if resolved != old.type { inverse.type = old.type }
+            if resolved.category != old.type.category {
+                inverse.using = "\(Quoting.identifier(change.column))::\(old.type.render { Quoting.qualified($0) })"
+            }
+            if resolved.base != old.type.base || resolved.arrayDepth != old.type.arrayDepth || resolved.userType != old.type.userType {
+                forward.dependents = table.expressionDependents(of: change.column)
+            }
         }
         if let nullable = change.nullable {
             if nullable, table.constraints.contains(where: { if case .primaryKey(let cols) = $0.kind { cols.contains(change.column) } else { false } }) {
@@ -217,16 +255,15 @@ extension SchemaState {
                 throw context.fail("column \(q(change.column)) is not an identity column")
             }
             column.identity = identity
-            if identity == nil {
-                column.identitySequence = Incidental(nil)
-            } else if old.identity == nil {
-                let sequence = change.identitySequence ?? change.table.renamed(PostgresNaming.choose(change.table.name, change.column, "seq") { relationNameTaken(change.table.renamed($0)) })
-                column.identitySequence = Incidental(sequence)
-                forward.identitySequence = sequence
-            }
-            if identity != old.identity {
-                inverse.identity = .some(old.identity)
-                inverse.identitySequence = old.identitySequence.value
+            if identity != old.identity { inverse.identity = .some(old.identity) }
+            if identity != nil && old.identity == nil {
+                var chosen = Set<String>()
+                column.identitySequence = try identitySequenceName(change.identitySequence, table: change.table, column: change.column,
+                                                                   chosen: &chosen, &context)
+                forward.identitySequence = column.identitySequence
+            } else if identity == nil {
+                column.identitySequence = nil
+                inverse.identitySequence = old.identitySequence
             }
         }
         if let comment = change.comment {
@@ -234,8 +271,16 @@ extension SchemaState {
             if comment != old.comment { inverse.comment = .some(old.comment) }
         }
         if change.isEmpty { throw context.fail("nothing to change; give type, nullable, default, drop-default, identity or comment") }
+        // Through a type change PostgreSQL keeps a default as the old expression cast to the
+        // new type ('x'::text on a varchar column), not as CREATE TABLE would parse it, and
+        // refuses one that does not cast: the type change sets the default again.
+        if column.type != old.type, forward.defaultExpression == nil, column.defaultExpression != nil {
+            forward.defaultExpression = .some(column.defaultExpression)
+        }
         table.columns[at] = column
         self[.relation(change.table)] = .table(table)
+        unregisterIdentitySequence(of: old, in: change.table)
+        registerIdentitySequence(of: column, in: change.table)
         return done(.alterColumn(forward), inverse.isEmpty ? [] : [.alterColumn(inverse)])
     }
 }

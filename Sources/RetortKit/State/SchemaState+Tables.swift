@@ -61,9 +61,12 @@ extension SchemaState {
                 try requireFreeRelation(ownedSequence.name, &context)
                 putSequence(ownedSequence)
             }
-            let (resolved, sequence) = try resolveColumn(column, table: name, chosen: &chosen, &context)
+            let (added, sequence) = try resolveColumn(column, table: name, chosen: &chosen, &context)
+            var resolved = added
+            resolved.generated = resolved.generated.map { ExpressionLexer.canonicalizingReferences(in: $0, to: table.columns.map(\.name) + [resolved.name]) }
             table.columns.append(resolved)
             self[.relation(name)] = .table(table)
+            registerIdentitySequence(of: resolved, in: name)
             if let sequence { putSequence(sequence) }
             return done(.addColumn(name, resolved, ownedSequence: ownedSequence ?? sequence), [.dropColumn(name, resolved.name)])
 
@@ -146,19 +149,15 @@ extension SchemaState {
             // PostgreSQL cannot mark a constraint NOT VALID again: drop it and add it back.
             return done(operation, [.dropConstraint(name, constraintName), .addConstraint(name, old)])
 
-        case .dropConstraint(let name, let constraintName):
+        case .dropConstraint(let name, let constraintName, _):
             var table = try requireTable(name, &context)
             let at = try requireConstraint(table, constraintName, &context)
             let old = table.constraints[at]
-            if old.kind.ownsIndex, let (referrer, fk) = foreignKeys(referencing: name).first(where: {
-                Set($0.1.foreignKey!.referencedColumns) == Set(old.kind.columns)
-            }), uniqueKeys(of: table).filter({ Set($0) == Set(old.kind.columns) }).count == 1 {
-                throw context.fail("constraint \(q(constraintName)) is needed by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
-            }
+            let rebinding = old.kind.ownsIndex ? try foreignKeys(needing: old.kind.columns, of: table, "constraint \(q(constraintName))", &context) : []
             unregisterConstraintName(old, of: name)
             table.constraints.remove(at: at)
             self[.relation(name)] = .table(table)
-            return done(operation, [.addConstraint(name, old)])
+            return done(.dropConstraint(name, constraintName, rebinding: rebinding), [.addConstraint(name, old)])
 
         case .renameConstraint(let name, let from, let to):
             var table = try requireTable(name, &context)
@@ -184,13 +183,15 @@ extension SchemaState {
             self[.relation(name.renamed(resolved.name))] = .index(table: name)
             return done(.createIndex(name, resolved, concurrently: concurrently), [.dropIndex(name.renamed(resolved.name), concurrently: concurrently)])
 
-        case .dropIndex(let indexName, let concurrently):
+        case .dropIndex(let indexName, let concurrently, _):
             let (owner, at) = try requireIndex(indexName, &context)
             var table = table(owner)!
-            let old = table.indexes.remove(at: at)
+            let old = table.indexes[at]
+            let rebinding = old.isKey ? try foreignKeys(needing: old.columnNames, of: table, "index \(q(old.name))", &context) : []
+            table.indexes.remove(at: at)
             self[.relation(owner)] = .table(table)
             self[.relation(indexName)] = nil
-            return done(operation, [.createIndex(owner, old, concurrently: concurrently)])
+            return done(.dropIndex(indexName, concurrently: concurrently, rebinding: rebinding), [.createIndex(owner, old, concurrently: concurrently)])
 
         case .renameIndex(let indexName, let newName):
             let (owner, at) = try requireIndex(indexName, &context)
@@ -246,6 +247,17 @@ extension SchemaState {
         return (owner, at)
     }
 
+    /// The foreign keys that reference `key` (columns of `table`), which must be rebound
+    /// when that key goes; an error when no other key on those columns remains.
+    func foreignKeys(needing key: [String], of table: Table, _ what: String, _ context: inout ApplyContext) throws -> [TableConstraint] {
+        let needing = foreignKeys(referencing: table.name).filter { Set($0.1.foreignKey!.referencedColumns) == Set(key) }
+        guard let (referrer, fk) = needing.first else { return [] }
+        if uniqueKeys(of: table).filter({ Set($0) == Set(key) }).count == 1 {
+            throw context.fail("\(what) is needed by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
+        }
+        return needing.map { TableConstraint(table: $0.0, constraint: $0.1) }
+    }
+
     /// Foreign keys in any table that reference `table`, by referring table.
     func foreignKeys(referencing table: QualifiedName) -> [(QualifiedName, Constraint)] {
         var seen = Set<QualifiedName>()
@@ -288,8 +300,7 @@ extension SchemaState {
 
     /// Column sets of the table's primary key, unique constraints and plain unique indexes.
     func uniqueKeys(of table: Table) -> [[String]] {
-        table.constraints.compactMap { $0.kind.ownsIndex ? $0.kind.columns : nil }
-            + table.indexes.filter { $0.unique && $0.predicate == nil && $0.elements.allSatisfy { if case .column = $0 { true } else { false } } }.map(\.columnNames)
+        table.constraints.compactMap { $0.kind.ownsIndex ? $0.kind.columns : nil } + table.indexes.filter(\.isKey).map(\.columnNames)
     }
 
     // MARK: - Registration of a table's names
@@ -297,13 +308,23 @@ extension SchemaState {
     mutating func register(_ table: Table) {
         self[.relation(table.name)] = .table(table)
         for index in table.indexes { self[.relation(table.name.renamed(index.name))] = .index(table: table.name) }
+        for column in table.columns { registerIdentitySequence(of: column, in: table.name) }
         for constraint in table.constraints { registerConstraintName(constraint, of: table.name) }
     }
 
     mutating func unregister(_ table: Table) {
         self[.relation(table.name)] = nil
         for index in table.indexes { self[.relation(table.name.renamed(index.name))] = nil }
+        for column in table.columns { unregisterIdentitySequence(of: column, in: table.name) }
         for constraint in table.constraints { unregisterConstraintName(constraint, of: table.name) }
+    }
+
+    mutating func registerIdentitySequence(of column: Column, in table: QualifiedName) {
+        if let sequence = column.identitySequence { self[.relation(table.renamed(sequence))] = .identitySequence(table: table) }
+    }
+
+    mutating func unregisterIdentitySequence(of column: Column, in table: QualifiedName) {
+        if let sequence = column.identitySequence { self[.relation(table.renamed(sequence))] = nil }
     }
 
     mutating func registerConstraintName(_ constraint: Constraint, of table: QualifiedName) {
@@ -336,9 +357,22 @@ extension SchemaState {
     }
 }
 
+extension Table {
+    /// The checks and indexes whose SQL text names `column`.
+    func expressionDependents(of column: String) -> ExpressionDependents {
+        ExpressionDependents(checks: constraints.filter { $0.checkExpression != nil && $0.involves(column) },
+                             indexes: indexes.filter { $0.involvesThroughExpression(column) })
+    }
+}
+
 extension Constraint {
     var foreignKey: ForeignKey? {
         if case .foreignKey(let fk) = kind { return fk }
+        return nil
+    }
+
+    var checkExpression: String? {
+        if case .check(let expression) = kind { return expression }
         return nil
     }
 
@@ -352,6 +386,11 @@ extension Constraint {
 }
 
 extension TableIndex {
+    /// A unique index on plain columns without a predicate, which a foreign key can reference.
+    var isKey: Bool {
+        unique && predicate == nil && elements.allSatisfy { if case .column = $0 { true } else { false } }
+    }
+
     /// Whether an expression or the predicate of this index names `column`.
     func involvesThroughExpression(_ column: String) -> Bool {
         elements.contains { if case .expression(let text) = $0 { ExpressionLexer.referencedNames(text).contains(column) } else { false } }

@@ -46,6 +46,8 @@ public enum SchemaObject: Hashable, Sendable {
     /// An index's name; the index itself lives in its table (also for the indexes that
     /// back primary keys and unique constraints).
     case index(table: QualifiedName)
+    /// The name of the sequence behind an identity column of the table (`Column.identitySequence`).
+    case identitySequence(table: QualifiedName)
     /// Tables holding a constraint of this name (sorted; names are unique per table only).
     case constraintOwners([QualifiedName])
     case dependents(Dependents)
@@ -65,6 +67,7 @@ public enum SchemaObject: Hashable, Sendable {
         case .view(let v): v.materialized ? "materialized view" : "view"
         case .sequence: "sequence"
         case .index: "index"
+        case .identitySequence: "sequence"
         case .constraintOwners: "constraint"
         case .dependents: "dependents"
         }
@@ -78,7 +81,7 @@ public enum SchemaObject: Hashable, Sendable {
         case .table(let o): o.origin
         case .view(let o): o.origin
         case .sequence(let o): o.origin
-        case .index, .constraintOwners, .dependents: Origin(nil)
+        case .index, .identitySequence, .constraintOwners, .dependents: Origin(nil)
         }
     }
 }
@@ -98,7 +101,7 @@ public struct Dependents: Hashable, Sendable {
 /// compares — so checking a revision costs what the revision touches, not the schema size.
 public struct SchemaState: Sendable {
     public private(set) var objects: [ObjectKey: SchemaObject] = [
-        .schema(defaultSchema): .schema(SchemaInfo(name: defaultSchema)),
+        .schema(defaultSchema): .schema(.initialPublic),
     ]
     private var journal: [ObjectKey: SchemaObject?]?
 

@@ -26,25 +26,41 @@ enum CatalogSnapshot {
     /// The snapshot of `database`, leaving out the table `excludingTable` (`"schema.table"`, or
     /// `"table"` for `public.table`) and everything on it; pass the version table there.
     static func snapshot(server: PostgresServer, database: String, excludingTable: String? = nil) throws -> String {
+        snapshot(fromRows: try server.query(database: database, sql(excludingTable: excludingTable)))
+    }
+
+    /// The query behind `snapshot`, for callers that batch it with other statements in one
+    /// psql session: it leaves the session's `search_path` as it found it. Its rows, printed
+    /// unaligned and tuples-only, become a snapshot through `snapshot(fromRows:)`.
+    static func sql(excludingTable: String? = nil) -> String {
         var exclusion = ""
         if let excludingTable {
             let (schema, table) = split(excludingTable)
             exclusion = "AND NOT (n.nspname = \(literal(schema)) AND c.relname = \(literal(table)))"
         }
-        let text = try server.query(database: database, query(exclusion: exclusion))
-        return text.isEmpty ? "" : text + "\n"
+        return "SET search_path = pg_catalog;\n" + query(exclusion: exclusion) + "\nRESET search_path;"
+    }
+
+    /// A snapshot from the rows of `sql(excludingTable:)`, one per line, without the final newline.
+    static func snapshot(fromRows rows: String) -> String {
+        rows.isEmpty ? "" : rows + "\n"
     }
 
     /// The `version_num` values of a version table (`"schema.table"` or `"table"` for
     /// `public.table`), sorted.
     static func versionRows(server: PostgresServer, database: String, table: String) throws -> [String] {
+        versionRows(fromRows: try server.query(database: database, versionRowsSQL(table: table)))
+    }
+
+    /// The query behind `versionRows`, for batching like `sql(excludingTable:)`.
+    static func versionRowsSQL(table: String) -> String {
         let (schema, name) = split(table)
         let relation = PostgresServer.quoteIdentifier(schema) + "." + PostgresServer.quoteIdentifier(name)
-        let text = try server.query(
-            database: database,
-            "SELECT version_num FROM \(relation) ORDER BY version_num COLLATE \"C\""
-        )
-        return text.split(separator: "\n").map(String.init)
+        return "SELECT version_num FROM \(relation) ORDER BY version_num COLLATE \"C\";"
+    }
+
+    static func versionRows(fromRows rows: String) -> [String] {
+        rows.split(separator: "\n").map(String.init)
     }
 
     /// A readable account of how two snapshots differ: the lines only in `a` prefixed `- `, then
@@ -92,7 +108,6 @@ enum CatalogSnapshot {
     /// constraint line carries that flag without a field of its own.
     private static func query(exclusion: String) -> String {
         #"""
-        SET search_path = pg_catalog;
         WITH
         ns AS (
             SELECT oid, nspname FROM pg_namespace

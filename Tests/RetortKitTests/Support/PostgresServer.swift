@@ -210,6 +210,8 @@ final class PostgresServer: @unchecked Sendable {
                 throw PostgresServerError(description: "initdb failed with status \(output.status):\n\(output.stdout)\(output.stderr)")
             }
             // The folder name is `/tmp/retort-pg-<digits>-<mkdtemp letters>`: nothing to escape.
+            // jit is off because the catalog snapshot query's estimated cost crosses
+            // jit_above_cost: compiling it took 100-150 ms per snapshot, running it 5 ms.
             let settings = """
 
                 listen_addresses = ''
@@ -217,6 +219,7 @@ final class PostgresServer: @unchecked Sendable {
                 fsync = off
                 synchronous_commit = off
                 full_page_writes = off
+                jit = off
                 timezone = 'UTC'
 
                 """

@@ -2,14 +2,14 @@ struct EnumValueUsedInTransactionRule: LintRule {
     let description = RuleDescription(
         id: "enum-value-used-in-transaction", category: .backwardIncompatible, severity: .error,
         summary: "A new enum value used in the transaction that added it.",
-        rationale: "PostgreSQL refuses to use a value added by ALTER TYPE ... ADD VALUE before that transaction commits (\"unsafe use of new value\"), so the script fails.",
-        safeAlternative: "Add the value in one revision and use it in a later one, or set transaction=\"none\" for the project.",
+        rationale: "PostgreSQL refuses to use a value added by ALTER TYPE ... ADD VALUE before that transaction commits (\"unsafe use of new value\"), so the script fails. Retort runs its own add-enum-value outside the transaction for this reason; raw SQL that adds a value stays inside it.",
+        safeAlternative: "Use <add-enum-value> instead of raw SQL, or use the value in a later revision.",
         failing: [LintExample("""
-            <add-enum-value enum="status" value="paused"/>
+            <sql><forward>ALTER TYPE status ADD VALUE 'paused'</forward><reverse/></sql>
             <!--!-->
             <alter-column table="students" column="status" default="'paused'"/>
             """)],
-        passing: [LintExample("<add-enum-value enum=\"status\" value=\"paused\"/>", "<alter-column table=\"students\" column=\"status\" default=\"'paused'\"/>")])
+        passing: [LintExample("<add-enum-value enum=\"status\" value=\"paused\"/>\n<alter-column table=\"students\" column=\"status\" default=\"'paused'\"/>")])
 
     func check(_ context: OperationContext) -> [RawFinding] {
         guard !context.enumValuesAddedInTransaction.isEmpty else { return [] }

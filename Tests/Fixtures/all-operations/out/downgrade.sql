@@ -53,7 +53,7 @@ CREATE TABLE billing.invoices (
     CONSTRAINT invoices_pkey PRIMARY KEY (id),
     CONSTRAINT invoices_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) ON UPDATE CASCADE ON DELETE RESTRICT
 );
-CREATE INDEX invoices_customer_id_idx ON billing.invoices (customer_id) INCLUDE (state) WHERE state <> 'draft';
+CREATE INDEX invoices_customer_id_state_idx ON billing.invoices (customer_id) INCLUDE (state) WHERE state <> 'draft';
 CREATE INDEX invoices_tags_idx ON billing.invoices USING hash (number);
 CREATE SEQUENCE order_lines_sku_seq AS bigint;
 CREATE TABLE order_lines (
@@ -152,8 +152,11 @@ ALTER TABLE order_lines RENAME TO "Order Items";
 ALTER TABLE customers ALTER COLUMN ref DROP IDENTITY;
 ALTER TABLE customers ALTER COLUMN ref SET DEFAULT 1;
 ALTER TABLE customers DROP COLUMN ref;
-ALTER TABLE customers ALTER COLUMN points TYPE integer;
+ALTER TABLE customers DROP CONSTRAINT "customers_Score_check";
 ALTER TABLE customers ALTER COLUMN points DROP DEFAULT;
+ALTER TABLE customers ALTER COLUMN points TYPE integer;
+ALTER TABLE customers ADD CONSTRAINT "customers_Score_check" CHECK (points >= 0);
+ALTER TABLE customers ALTER COLUMN nickname DROP DEFAULT;
 ALTER TABLE customers ALTER COLUMN nickname TYPE character varying(20);
 ALTER TABLE customers ALTER COLUMN nickname DROP NOT NULL;
 ALTER TABLE customers ALTER COLUMN nickname SET DEFAULT 'none';

@@ -26,7 +26,9 @@ CREATE SCHEMA billing;
 COMMENT ON SCHEMA billing IS 'Money matters';
 CREATE EXTENSION citext;
 CREATE TYPE billing.invoice_state AS ENUM ('draft', 'sent');
-ALTER TYPE billing.invoice_state ADD VALUE 'open' BEFORE 'sent';
+COMMIT;
+ALTER TYPE billing.invoice_state ADD VALUE IF NOT EXISTS 'open' BEFORE 'sent';
+BEGIN;
 ALTER TYPE billing.invoice_state RENAME VALUE 'open' TO 'pending';
 CREATE SEQUENCE billing.invoice_numbers AS bigint INCREMENT BY 10 START WITH 1000 CACHE 5;
 CREATE TYPE mood AS ENUM ('happy', 'sad');
@@ -74,7 +76,7 @@ CREATE TABLE billing.invoices (
     CONSTRAINT invoices_pkey PRIMARY KEY (id),
     CONSTRAINT invoices_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) ON UPDATE CASCADE ON DELETE RESTRICT
 );
-CREATE INDEX invoices_customer_id_idx ON billing.invoices (customer_id) INCLUDE (state) WHERE state <> 'draft';
+CREATE INDEX invoices_customer_id_state_idx ON billing.invoices (customer_id) INCLUDE (state) WHERE state <> 'draft';
 CREATE INDEX invoices_tags_idx ON billing.invoices USING hash (number);
 CREATE TABLE "Order Items" (
     invoice_id bigint NOT NULL,
@@ -104,12 +106,15 @@ ALTER TABLE customers ADD COLUMN legacy integer;
 CREATE INDEX customers_legacy_idx ON customers (legacy);
 ALTER TABLE customers DROP COLUMN legacy;
 ALTER TABLE customers RENAME COLUMN "Score" TO points;
+ALTER TABLE customers ALTER COLUMN nickname DROP DEFAULT;
 ALTER TABLE customers ALTER COLUMN nickname TYPE text;
 ALTER TABLE customers ALTER COLUMN nickname SET NOT NULL;
-ALTER TABLE customers ALTER COLUMN nickname DROP DEFAULT;
 COMMENT ON COLUMN customers.nickname IS 'How we greet them';
+ALTER TABLE customers DROP CONSTRAINT "customers_Score_check";
+ALTER TABLE customers ALTER COLUMN points DROP DEFAULT;
 ALTER TABLE customers ALTER COLUMN points TYPE bigint USING "points"::bigint;
 ALTER TABLE customers ALTER COLUMN points SET DEFAULT 0;
+ALTER TABLE customers ADD CONSTRAINT "customers_Score_check" CHECK (points >= 0);
 ALTER TABLE customers ADD COLUMN ref bigint DEFAULT 1 NOT NULL;
 ALTER TABLE customers ALTER COLUMN ref DROP DEFAULT;
 ALTER TABLE customers ALTER COLUMN ref ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME customers_ref_seq);

@@ -36,7 +36,7 @@ CREATE TABLE billing.invoices (
     CONSTRAINT invoices_pkey PRIMARY KEY (id),
     CONSTRAINT invoices_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) ON UPDATE CASCADE ON DELETE RESTRICT
 );
-CREATE INDEX invoices_customer_id_idx ON billing.invoices (customer_id) INCLUDE (state) WHERE state <> 'draft';
+CREATE INDEX invoices_customer_id_state_idx ON billing.invoices (customer_id) INCLUDE (state) WHERE state <> 'draft';
 CREATE INDEX invoices_tags_idx ON billing.invoices USING hash (number);
 CREATE SEQUENCE order_lines_sku_seq AS bigint;
 CREATE TABLE order_lines (
