@@ -117,9 +117,20 @@ public final class Linter: CompileObserver {
             }
         }
         // The assembler commits before a statement PostgreSQL refuses in a transaction.
-        if settings.transaction == .none || PostgresRenderer.render(applied.forward).contains(where: { !$0.transactional }) {
+        if settings.transaction == .none || Self.endsTransaction(applied.forward) {
             enumValues = []
             notValid = []
+        }
+    }
+
+    /// Whether the assembler closes the transaction around this operation (it renders a
+    /// statement PostgreSQL refuses inside one); only these kinds can, so the rest skip rendering.
+    static func endsTransaction(_ operation: Operation) -> Bool {
+        switch operation {
+        case .createIndex(_, _, true), .dropIndex(_, true, _), .addEnumValue, .sql:
+            return PostgresRenderer.render(operation).contains { !$0.transactional }
+        default:
+            return false
         }
     }
 
