@@ -8,10 +8,18 @@ struct RenameTableRule: LintRule {
         passing: [LintExample("""
             <create-table name="draft"><column name="id" type="bigint"/></create-table>
             <rename-table from="draft" to="final"/>
+            """), LintExample("""
+            <rename-table from="courses" to="classes"/>
+            <create-view name="courses">SELECT id, title FROM classes</create-view>
             """)])
 
     func check(_ context: OperationContext) -> [RawFinding] {
         guard case .renameTable(let table, let to) = context.operation, context.isExisting(table) else { return [] }
+        // A compatibility view under the old name, later in the same revision, keeps old clients working.
+        let compatible = context.revision.upgrade.contains { step in
+            if case .createView(let view) = step.operation { view.name == table } else { false }
+        }
+        if compatible { return [] }
         return [RawFinding(context.location, "renames table \(table) to \(to): clients using the old name fail; \(Lock.accessExclusive.on(table))")]
     }
 }
