@@ -19,7 +19,7 @@ struct Init: ParsableCommand {
         let name = url.lastPathComponent == "models" ? url.deletingLastPathComponent().lastPathComponent : url.lastPathComponent
         try Data("""
             <?xml version="1.0" encoding="UTF-8"?>
-            <project name="\(xmlEscape(name))" format="1">
+            <project name="\(RevisionWriter.escapedAttribute(name))" format="1">
               <target postgres="15"/>
               <version-table name="retort_version" schema="public"/>
               <output dir="../out" transaction="per-revision" guard="true"/>
@@ -38,10 +38,6 @@ struct Init: ParsableCommand {
         }
         write("created \(relativeDisplay(url))/retort.xml, schema.xml and revisions/\n")
     }
-}
-
-func xmlEscape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;")
 }
 
 func relativeDisplay(_ url: URL) -> String {

@@ -27,7 +27,7 @@ struct LintCommand: ParsableCommand {
         var options = Linter.Options()
         if let since { options.since = try resolver.single(since) }
         if let range { options.only = Set(try resolver.parseUpgradeRange(range).revisions) }
-        let (_, findings) = try Lint.run(project, options: options)
+        let (_, findings) = try Lint.run(project, graph: graph, options: options)
         switch format {
         case "json": write(try JSONReporter.render(findings))
         case "sarif": write(try SARIFReporter.render(findings))

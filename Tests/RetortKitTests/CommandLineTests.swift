@@ -88,6 +88,11 @@ final class CommandLineTests: XCTestCase {
         let run = try runRetort(["--project", target.path, "sql"])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try runRetort(["init", target.path]).status, 2, "init refuses to overwrite")
+        // The folder name becomes the project name, escaped for its XML attribute.
+        let odd = project.root.appendingPathComponent("a&\"b<c>")
+        XCTAssertEqual(try runRetort(["init", odd.path]).status, 0)
+        let compiled = try runRetort(["--project", odd.path, "sql"])
+        XCTAssertEqual(compiled.status, 0, compiled.stderr)
     }
 
     /// Every file below `folder` with its bytes.

@@ -35,8 +35,8 @@ public enum Compiler {
     /// and proving each revision's downgrade. Cost is linear in the history: one state is
     /// mutated in place along a line of revisions and copied (copy-on-write) only where
     /// the history branches.
-    public static func compile(_ project: Project, observer: (any CompileObserver)? = nil) throws -> Compilation {
-        let graph = try RevisionGraph(project.revisions)
+    public static func compile(_ project: Project, graph prebuilt: RevisionGraph? = nil, observer: (any CompileObserver)? = nil) throws -> Compilation {
+        let graph = try prebuilt ?? RevisionGraph(project.revisions)
         var compiled: [CompiledRevision?] = Array(repeating: nil, count: graph.revisions.count)
         var states: [Int: SchemaState] = [:]
         var consumers = graph.children.map(\.count)

@@ -23,8 +23,11 @@ public enum RevisionWriter {
     }
 
     /// `"value"` with XML's special characters, and line breaks, escaped.
-    static func attr(_ value: String) -> String {
-        var out = "\""
+    static func attr(_ value: String) -> String { "\"" + escapedAttribute(value) + "\"" }
+
+    /// Text safe inside a double-quoted XML attribute, line breaks included.
+    public static func escapedAttribute(_ value: String) -> String {
+        var out = ""
         for c in value.unicodeScalars {
             switch c {
             case "&": out += "&amp;"
@@ -37,7 +40,7 @@ public enum RevisionWriter {
             default: out.unicodeScalars.append(c)
             }
         }
-        return out + "\""
+        return out
     }
 
     static func text(_ value: String) -> String {

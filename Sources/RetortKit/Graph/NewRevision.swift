@@ -43,11 +43,11 @@ public struct NewRevision: Sendable {
         self.branchLabels = branchLabels
         self.dependsOn = dependsOn
         fileName = Self.nextFileName(stems: revisions.map(\.stem), message: message, fallback: merge ? "merge" : "revision")
-        var attributes = "id=\"\(Self.escape(self.id))\""
-        if !parents.isEmpty { attributes += " parent=\"\(Self.escape(parents.joined(separator: " ")))\"" }
-        if !branchLabels.isEmpty { attributes += " branch-labels=\"\(Self.escape(branchLabels.joined(separator: " ")))\"" }
-        if !dependsOn.isEmpty { attributes += " depends-on=\"\(Self.escape(dependsOn.joined(separator: " ")))\"" }
-        attributes += " message=\"\(Self.escape(message))\" format=\"1\""
+        var attributes = "id=\"\(RevisionWriter.escapedAttribute(self.id))\""
+        if !parents.isEmpty { attributes += " parent=\"\(RevisionWriter.escapedAttribute(parents.joined(separator: " ")))\"" }
+        if !branchLabels.isEmpty { attributes += " branch-labels=\"\(RevisionWriter.escapedAttribute(branchLabels.joined(separator: " ")))\"" }
+        if !dependsOn.isEmpty { attributes += " depends-on=\"\(RevisionWriter.escapedAttribute(dependsOn.joined(separator: " ")))\"" }
+        attributes += " message=\"\(RevisionWriter.escapedAttribute(message))\" format=\"1\""
         let upgrade = merge ? "  <upgrade/>\n" : "  <upgrade>\n  </upgrade>\n"
         xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<revision \(attributes)>\n\(upgrade)</revision>\n"
     }
@@ -128,23 +128,5 @@ public struct NewRevision: Sendable {
             result = String(cut.lastIndex(of: "_").map { cut[..<$0] } ?? cut)
         }
         return result
-    }
-
-    /// Text safe inside a double-quoted XML attribute, line breaks included.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }

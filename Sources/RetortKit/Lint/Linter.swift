@@ -214,11 +214,11 @@ public final class Linter: CompileObserver {
 
 /// Lints a whole compiled project in one replay.
 public enum Lint {
-    public static func run(_ project: Project, options: Linter.Options = Linter.Options()) throws -> (Compilation, [Finding]) {
+    public static func run(_ project: Project, graph prebuilt: RevisionGraph? = nil, options: Linter.Options = Linter.Options()) throws -> (Compilation, [Finding]) {
         try validateConfiguration(project.settings)
-        let graph = try RevisionGraph(project.revisions)
+        let graph = try prebuilt ?? RevisionGraph(project.revisions)
         let linter = Linter(graph: graph, settings: project.settings, options: options)
-        let compilation = try Compiler.compile(project, observer: linter)
+        let compilation = try Compiler.compile(project, graph: graph, observer: linter)
         for finding in GraphCheck.multipleHeads(graph) {
             linter.add(GraphCheck.multipleHeadsRule, RawFinding(finding.location, finding.message), revision: finding.revision)
         }
