@@ -22,10 +22,20 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .systemLibrary(
+            name: "CPgQuery",
+            providers: [.apt(["libpg-query-dev"])]
+        ),
+        .target(
+            name: "RetortSQL",
+            dependencies: ["CPgQuery"],
+            swiftSettings: strict
+        ),
         .target(
             name: "RetortKit",
             dependencies: [
                 "CLibXML2",
+                "RetortSQL",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -40,7 +50,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RetortKitTests",
-            dependencies: ["RetortKit"],
+            dependencies: ["RetortKit", "RetortSQL"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RetortSQLTests",
+            dependencies: ["RetortSQL"],
             swiftSettings: strict
         ),
     ],

@@ -1,3 +1,4 @@
+import RetortSQL
 import XCTest
 @testable import RetortKit
 
@@ -58,7 +59,7 @@ final class NamingAndQuotingTests: XCTestCase {
             "\"Mixed\"::text": "Mixed",
         ]
         for (expression, name) in expected {
-            XCTAssertEqual(ExpressionLexer.figureColumnName(expression), name, expression)
+            XCTAssertEqual(ExpressionFacts.figureColumnName(expression), name, expression)
         }
     }
 
@@ -72,17 +73,17 @@ final class NamingAndQuotingTests: XCTestCase {
             ("E'it\\'s' <> \"b\"", ["s", "b"], ["b"]),
             ("x::text <> 'y'", ["x", "text", "y"], ["x"]),
             ("\"c\"::character varying <> ''", ["c", "character", "varying"], ["c"]),
-            ("/* a */ b -- c", ["a", "b", "c"], ["b"]),
+            ("/* a */ b /* c */", ["a", "b", "c"], ["b"]),
             ("x AT TIME ZONE 'UTC'", ["x", "at", "time", "zone"], ["x"]),
             ("date '2020-01-01' < d", ["date", "d"], ["d"]),
         ]
         for (expression, columns, referenced) in cases {
-            XCTAssertEqual(ExpressionLexer.columnsReferenced(in: expression, among: columns), referenced, expression)
+            XCTAssertEqual(ExpressionFacts.columnsReferenced(in: expression, among: columns), referenced, expression)
         }
-        XCTAssertEqual(ExpressionLexer.renamingColumn(in: "text::text <> 'text'", from: "text", to: "body"), "body::text <> 'text'")
-        XCTAssertEqual(ExpressionLexer.canonicalizingReferences(in: "\"c3\" > C3 AND \"Mixed\" <> 'c3' AND lower(x) = \"user\"", to: ["c3", "Mixed", "user", "x"]),
+        XCTAssertEqual(ExpressionFacts.renamingColumn(in: "text::text <> 'text'", from: "text", to: "body"), "body::text <> 'text'")
+        XCTAssertEqual(ExpressionFacts.canonicalizingReferences(in: "\"c3\" > C3 AND \"Mixed\" <> 'c3' AND lower(x) = \"user\"", to: ["c3", "Mixed", "user", "x"]),
                        "c3 > c3 AND \"Mixed\" <> 'c3' AND lower(x) = \"user\"")
-        XCTAssertEqual(ExpressionLexer.renamingColumn(in: "$$a$$ || a", from: "a", to: "\"A\""), "$$a$$ || \"A\"")
+        XCTAssertEqual(ExpressionFacts.renamingColumn(in: "$$a$$ || a", from: "a", to: "\"A\""), "$$a$$ || \"A\"")
     }
 
     func testStateNamesUnnamedConstraintsLikePostgres() throws {

@@ -14,10 +14,10 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `path:line:col: error: message`, the form editors and CI annotators understand.
+    /// `path:line:col: error[id]: message`, the form editors and CI annotators understand.
     public var description: String {
         let place = location.map { "\($0): " } ?? "retort: "
-        return "\(place)\(severity.rawValue): \(message)"
+        return "\(place)\(severity.rawValue)[\(id)]: \(message)"
     }
 }
 

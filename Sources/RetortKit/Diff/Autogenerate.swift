@@ -1,3 +1,4 @@
+import RetortSQL
 /// Offline autogenerate: the operations that take the history's head state to the state
 /// the model declarations describe, in dependency order, renames taken from the models'
 /// `renamed-from` hints (never a drop and an add that lose data).
@@ -182,7 +183,7 @@ public enum Autogenerate {
             }
         }
         func mentions(_ view: View) -> Set<String> {
-            Set(ExpressionLexer.tokens(view.body).compactMap { if case .identifier(let name, _) = $0.token { name } else { nil } })
+            Set(SQLQuery.parsed(view.body)?.relationNames ?? [])
         }
         for case .dropView(let name, _) in plan.dropViews { touched.insert(name.name) }
         // Until nothing changes: a view over a dropped view must go (and come back) too.

@@ -1,3 +1,4 @@
+import RetortSQL
 import Foundation
 
 /// Runs every rule during the compiler's replay (so linting adds no second pass), then
@@ -105,7 +106,7 @@ public final class Linter: CompileObserver {
             newColumns.insert(ColumnReference(table: table, column: column.name))
         case .sql(let raw):
             // Retort runs its own ADD VALUE outside the transaction; raw SQL's stays inside.
-            enumValues.formUnion(SQLScan.addedEnumValues(raw.forward))
+            enumValues.formUnion(RawSQLFacts.addedEnumValues(raw.forward))
         case .addConstraint(let table, let constraint):
             if constraint.notValid { notValid.insert("\(table).\(constraint.name)") }
             if constraint.foreignKey != nil { addedForeignKeys.append((table, constraint, step.location)) }

@@ -1,3 +1,4 @@
+import RetortSQL
 /// Which lock an operation takes on which table, per PostgreSQL's documentation.
 enum LockAnalysis {
     static func lock(taken operation: Operation, before state: SchemaState) -> (Lock, QualifiedName)? {
@@ -44,12 +45,6 @@ enum TypeFacts {
     }
 
     static let integerWidth = ["smallint": 2, "integer": 4, "bigint": 8]
-
-    /// Words that can appear in a cast's type name (`::character varying(20)`).
-    static func isTypeWord(_ word: String) -> Bool {
-        builtinWords.contains(word.lowercased())
-    }
-    private static let builtinWords: Set<String> = Set(SQLType.builtinAliases.keys.flatMap { $0.split(separator: " ").map(String.init) })
 
     /// No table rewrite: the new type is binary-coercible from the old (postgres-facts.md).
     static func isBinaryCoercible(from old: SQLType, to new: SQLType) -> Bool {
@@ -102,114 +97,21 @@ enum TypeFacts {
     static func isVolatile(_ expression: String) -> Bool {
         let volatile: Set<String> = ["random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "clock_timestamp",
                                      "timeofday", "nextval"]
-        let tokens = ExpressionLexer.tokens(expression)
-        for (n, entry) in tokens.enumerated() {
-            if case .identifier(let name, _) = entry.token, volatile.contains(name), n + 1 < tokens.count, tokens[n + 1].token == .other("(") {
-                return true
-            }
-        }
-        return false
+        return SQLExpression.parsed(expression)?.functionNames.contains(where: volatile.contains) ?? false
     }
 }
 
 /// A USING that only restates the column, optionally cast, does not force a rewrite.
 func isTrivialUsing(_ using: String?, column: String) -> Bool {
     guard let using else { return true }
-    let tokens = ExpressionLexer.tokens(using).map(\.token)
-    guard case .identifier(let name, let quoted)? = tokens.first, quoted ? name == column : name == column.asciiLowercased() else { return false }
-    for token in tokens.dropFirst() {
-        switch token {
-        case .identifier(let word, _): if !TypeFacts.isTypeWord(word) { return false }
-        case .other(let text): if !["::", ":", "(", ")", ",", "[", "]"].contains(text) { return false }
-        case .constant: break
-        }
-    }
-    return true
-}
-
-/// Raw SQL as statements of words, enough to spot DROP, TRUNCATE and unqualified DELETE.
-/// Quoted text, dollar-quoted bodies and comments are skipped by the lexer.
-enum SQLScan {
-    struct Word: Equatable {
-        /// Upper-cased unquoted word, or `·` for anything else.
-        var text: String
-        /// Parenthesis depth: 0 at the statement's own level.
-        var depth: Int
-    }
-
-    static func statements(_ sql: String) -> [[String]] {
-        words(sql).map { $0.map(\.text) }
-    }
-
-    static func words(_ sql: String) -> [[Word]] {
-        var result: [[Word]] = [[]]
-        var depth = 0
-        for (token, _) in ExpressionLexer.tokens(sql) {
-            switch token {
-            case .other(";"): result.append([]); depth = 0
-            case .other("("): depth += 1; result[result.count - 1].append(Word(text: "·", depth: depth))
-            case .other(")"): result[result.count - 1].append(Word(text: "·", depth: depth)); depth = max(0, depth - 1)
-            case .identifier(let word, false): result[result.count - 1].append(Word(text: word.uppercased(), depth: depth))
-            case .identifier, .other, .constant: result[result.count - 1].append(Word(text: "·", depth: depth))
-            }
-        }
-        return result.filter { !$0.isEmpty }
-    }
-
-    /// `ALTER TYPE name ADD VALUE [IF NOT EXISTS] 'v'` statements in raw SQL.
-    static func addedEnumValues(_ sql: String) -> [EnumValueReference] {
-        let tokens = ExpressionLexer.tokens(sql)
-        var found: [EnumValueReference] = []
-        for i in tokens.indices where i + 4 < tokens.count {
-            guard tokens[i].token == .identifier("alter", quoted: false), tokens[i + 1].token == .identifier("type", quoted: false),
-                  case .identifier(let name, _) = tokens[i + 2].token else { continue }
-            var j = i + 3
-            var schema = defaultSchema, typeName = name
-            if tokens[j].token == .other("."), j + 1 < tokens.count, case .identifier(let second, _) = tokens[j + 1].token {
-                schema = name
-                typeName = second
-                j += 2
-            }
-            guard j + 2 < tokens.count, tokens[j].token == .identifier("add", quoted: false), tokens[j + 1].token == .identifier("value", quoted: false) else { continue }
-            j += 2
-            if j + 2 < tokens.count, tokens[j].token == .identifier("if", quoted: false) { j += 3 }
-            guard j < tokens.count, tokens[j].token == .constant else { continue }
-            let literal = sql[tokens[j].range]
-            guard literal.hasPrefix("'"), literal.hasSuffix("'"), literal.count >= 2 else { continue }
-            let value = literal.dropFirst().dropLast().replacingOccurrences(of: "''", with: "'")
-            found.append(EnumValueReference(type: QualifiedName(schema: schema, name: typeName), value: value))
-        }
-        return found
-    }
-
-    /// The statement's verb at its own level: after a leading `WITH ...` clause, the first
-    /// of SELECT, INSERT, UPDATE, DELETE at depth 0.
-    static func verb(_ words: [Word]) -> String? {
-        guard let first = words.first?.text else { return nil }
-        guard first == "WITH" else { return first }
-        return words.dropFirst().first { $0.depth == 0 && ["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE"].contains($0.text) }?.text
-    }
+    return SQLExpression.parsed(using)?.isCast(of: column) ?? false
 }
 
 /// Whether a check expression proves `column IS NOT NULL`: one of its top-level AND
-/// conjuncts is exactly that (parentheses and quoting aside), as PostgreSQL's implication
-/// test accepts it for skipping the SET NOT NULL scan.
+/// conjuncts is exactly that, as PostgreSQL's implication test accepts it for skipping
+/// the SET NOT NULL scan.
 func provesNotNull(_ expression: String, column: String) -> Bool {
-    var tokens = ExpressionLexer.tokens(expression).map(\.token)
-    while tokens.first == .other("("), tokens.last == .other(")") { tokens = Array(tokens.dropFirst().dropLast()) }
-    var conjuncts: [[ExpressionLexer.Token]] = [[]]
-    var depth = 0
-    for token in tokens {
-        if token == .other("(") { depth += 1 } else if token == .other(")") { depth -= 1 }
-        if depth == 0, case .identifier("and", false) = token { conjuncts.append([]); continue }
-        conjuncts[conjuncts.count - 1].append(token)
-    }
-    return conjuncts.contains { part in
-        var part = part
-        while part.first == .other("("), part.last == .other(")") { part = Array(part.dropFirst().dropLast()) }
-        guard part.count == 4, case .identifier(let name, let quoted) = part[0], quoted ? name == column : name == column.asciiLowercased() else { return false }
-        return part[1] == .identifier("is", quoted: false) && part[2] == .identifier("not", quoted: false) && part[3] == .identifier("null", quoted: false)
-    }
+    SQLExpression.parsed(expression)?.provesNotNull(column) ?? false
 }
 
 extension Table {
@@ -219,5 +121,29 @@ extension Table {
             guard case .check(let e) = c.kind, !c.notValid else { return false }
             return provesNotNull(e, column: column)
         }
+    }
+}
+
+/// Raw SQL read through PostgreSQL's parser: what the linter needs to know of it.
+enum RawSQLFacts {
+    static func statements(_ sql: String) -> [SQLScript.Statement] {
+        SQLScript.parsed(sql)?.statements ?? []
+    }
+
+    /// `ALTER TYPE name ADD VALUE 'v'` statements in raw SQL.
+    static func addedEnumValues(_ sql: String) -> [EnumValueReference] {
+        statements(sql).compactMap { statement in
+            guard let alter = statement.parsed.node.node("AlterEnumStmt"), alter["oldVal"] == nil,
+                  let value = alter["newVal"]?.string, let names = alter["typeName"]?.names, let name = names.last else { return nil }
+            return EnumValueReference(type: QualifiedName(schema: names.count > 1 ? names[names.count - 2] : defaultSchema, name: name), value: value)
+        }
+    }
+
+    /// The kind of object a `DROP` removes, as SQL spells it (`TABLE`, `MATERIALIZED VIEW`).
+    static func objectKind(_ type: String?) -> String {
+        guard let type else { return "" }
+        let special = ["OBJECT_MATVIEW": "MATERIALIZED VIEW", "OBJECT_FOREIGN_TABLE": "FOREIGN TABLE", "OBJECT_TSCONFIGURATION": "TEXT SEARCH CONFIGURATION"]
+        if let name = special[type] { return name }
+        return type.replacingOccurrences(of: "OBJECT_", with: "").replacingOccurrences(of: "_", with: " ")
     }
 }

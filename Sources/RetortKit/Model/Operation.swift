@@ -162,6 +162,18 @@ public enum CommentTarget: Hashable, Sendable {
 public struct RawSQL: Hashable, Sendable {
     public var forward: String
     public var reverse: String?
+    /// Where each statement of `forward` starts in its file (never part of equality).
+    public var statementOrigins: [Origin] = []
+
+    public init(forward: String, reverse: String?) {
+        self.forward = forward
+        self.reverse = reverse
+    }
+
+    /// The position of statement `n` of `forward`, else `fallback`.
+    public func location(ofStatement n: Int, or fallback: SourceLocation) -> SourceLocation {
+        n < statementOrigins.count ? statementOrigins[n].location ?? fallback : fallback
+    }
 }
 
 /// A `<lint-allow>` suppression.

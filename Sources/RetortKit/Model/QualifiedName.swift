@@ -1,3 +1,4 @@
+import RetortSQL
 /// A schema-qualified name. `schema` is always set (the model's default is `public`).
 public struct QualifiedName: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var schema: String
@@ -20,3 +21,10 @@ public struct QualifiedName: Hashable, Comparable, Sendable, CustomStringConvert
 
 /// The schema names live in when the input does not qualify them.
 public let defaultSchema = "public"
+
+extension Quoting {
+    /// `schema.name`, with the default schema left implicit.
+    public static func qualified(_ name: QualifiedName) -> String {
+        name.schema == defaultSchema ? identifier(name.name) : identifier(name.schema) + "." + identifier(name.name)
+    }
+}

@@ -1,3 +1,4 @@
+import RetortSQL
 /// Turns parsed XML into declarations: model files into the operations that build the
 /// declared schema, revision files into `Revision` values.
 struct DeclarationDecoder {
@@ -64,9 +65,9 @@ struct DeclarationDecoder {
         let primaryKey = try reader.bool("primary-key") ?? false
         column.nullable = try reader.bool("nullable") ?? !primaryKey
         if primaryKey && column.nullable { throw reader.fail("a primary-key column cannot be nullable") }
-        column.defaultExpression = try reader.optional("default")
+        column.defaultExpression = try reader.sql("default", as: .defaultValue)
         column.identity = try reader.choice("identity", [("always", Identity.always), ("by-default", .byDefault)])
-        column.generated = try reader.optional("generated")
+        column.generated = try reader.sql("generated", as: .generated)
         column.comment = try reader.optional("comment")
         if column.generated != nil && (column.defaultExpression != nil || column.identity != nil) {
             throw reader.fail("a generated column cannot have a default or an identity")
@@ -126,7 +127,8 @@ struct DeclarationDecoder {
             constraint.kind = .unique(columns: try reader.list("columns") ?? { throw reader.fail("<\(node.name)> needs attribute 'columns'", id: "missing-attribute") }(),
                                       nullsNotDistinct: try reader.bool("nulls-not-distinct") ?? false)
         case "check":
-            constraint.kind = .check(expression: try reader.required("expression"))
+            _ = try reader.required("expression")
+            constraint.kind = .check(expression: try reader.sql("expression", as: .check)!)
         default:
             var fk = try parseReferences(try reader.required("references"), reader: reader)
             fk.columns = try reader.list("columns") ?? { throw reader.fail("<\(node.name)> needs attribute 'columns'", id: "missing-attribute") }()
@@ -148,7 +150,7 @@ struct DeclarationDecoder {
         let reader = try ElementReader(node, allowed: Self.indexAttributes + extra + (node.name == "index" ? ["renamed-from"] : []))
         _ = try reader.children(allowed: node.name == "create-index" ? ["lint-allow"] : [])
         let columns = try reader.list("columns")
-        let expression = try reader.optional("expression")
+        let expression = try reader.sql("expression", as: .indexExpression)
         var elements: [IndexElement]
         switch (columns, expression) {
         case (let columns?, nil): elements = columns.map { .column($0) }
@@ -162,7 +164,7 @@ struct DeclarationDecoder {
         index.unique = try reader.bool("unique") ?? false
         index.method = try reader.choice("method", ["btree", "hash", "gist", "gin", "spgist", "brin"].map { ($0, $0) })
         if index.method == "btree" { index.method = nil }
-        index.predicate = try reader.optional("where")
+        index.predicate = try reader.sql("where", as: .predicate)
         index.include = try reader.list("include") ?? []
         index.nullsNotDistinct = try reader.bool("nulls-not-distinct") ?? false
         index.comment = try reader.optional("comment")
@@ -213,10 +215,9 @@ struct DeclarationDecoder {
         let reader = try ElementReader(node, allowed: ["name", "materialized", "comment"])
         var body = ""
         for child in try reader.children(allowed: ["lint-allow"]) where child.name != "lint-allow" { _ = child }
-        body = node.text.trimmingWhitespace()
-        if body.isEmpty { throw reader.fail("<\(node.name)> needs its query as text") }
-        if body.hasSuffix(";") { body.removeLast() }
-        return View(name: try reader.qualified("name", defaultSchema: schema), body: body.trimmingWhitespace(),
+        if node.text.trimmingWhitespace().isEmpty { throw reader.fail("<\(node.name)> needs its query as text") }
+        body = try reader.sqlText(node.text, of: node, as: .viewBody)
+        return View(name: try reader.qualified("name", defaultSchema: schema), body: body,
                     materialized: try reader.bool("materialized") ?? false, comment: try reader.optional("comment"), origin: Origin(node.location))
     }
 

@@ -1,3 +1,4 @@
+import RetortSQL
 /// Reads one element's attributes with checks: unknown attributes are refused with a
 /// did-you-mean, required ones must be present, booleans and enumerations are validated.
 struct ElementReader {
@@ -82,6 +83,33 @@ struct ElementReader {
                              "unknown element <\(child.name)> in <\(node.name)>\(didYouMean(child.name, among: allowed))")
         }
         return node.children
+    }
+
+    /// An attribute holding SQL, checked by PostgreSQL's parser against what its slot
+    /// holds; a refusal points at the byte in the attribute where the parser stopped.
+    func sql(_ name: String, as slot: SQLSlot) throws -> String? {
+        guard let value = try optional(name) else { return nil }
+        try Self.checkSQL(value, as: slot) { node.location(ofAttribute: name, offset: $0) }
+        return value
+    }
+
+    /// The element's text as SQL for `slot`, whitespace around it removed (and for a view
+    /// body a final `;`), checked like `sql(_:as:)`.
+    func sqlText(_ text: String, of element: XMLNode, as slot: SQLSlot) throws -> String {
+        let lead = text.utf8.count - String(text.drop(while: \.isWhitespace)).utf8.count
+        var body = text.trimmingWhitespace()
+        if slot == .viewBody, body.hasSuffix(";") {
+            body.removeLast()
+            body = String(body.reversed().drop(while: \.isWhitespace).reversed())
+        }
+        try Self.checkSQL(body, as: slot) { element.location(ofText: lead + $0) }
+        return body
+    }
+
+    static func checkSQL(_ text: String, as slot: SQLSlot, locate: (Int) -> SourceLocation) throws {
+        do { try SQLFragment.check(text, as: slot) } catch {
+            throw Diagnostic(error.id, at: locate(error.offset), error.message)
+        }
     }
 
     /// Text content when the element may hold only text.

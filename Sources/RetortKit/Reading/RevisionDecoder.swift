@@ -1,3 +1,4 @@
+import RetortSQL
 /// Decodes revision files, model declarations and project settings.
 extension DeclarationDecoder {
     static let operationNames = [
@@ -185,10 +186,10 @@ extension DeclarationDecoder {
             guard let spelling = TypeSpelling.parse(type), spelling.serial == nil else { throw r.fail("malformed type '\(type)'") }
             change.type = SQLType(base: spelling.words, modifiers: spelling.modifiers, arrayDepth: spelling.arrayDepth)
         }
-        change.using = try r.optional("using")
+        change.using = try r.sql("using", as: .using)
         if change.using != nil && change.type == nil { throw r.fail("'using' needs 'type'") }
         change.nullable = try r.bool("nullable")
-        let newDefault = try r.optional("default")
+        let newDefault = try r.sql("default", as: .defaultValue)
         let dropDefault = try r.bool("drop-default") ?? false
         if newDefault != nil && dropDefault { throw r.fail("give 'default' or drop-default=\"true\", not both") }
         if let newDefault { change.defaultExpression = .some(newDefault) } else if dropDefault { change.defaultExpression = .some(nil) }
@@ -233,25 +234,39 @@ extension DeclarationDecoder {
         let reader = try ElementReader(node, allowed: [])
         let parts = try reader.children(allowed: ["forward", "reverse", "lint-allow"]).filter { $0.name != "lint-allow" }
         if parts.isEmpty {
-            let text = node.text.trimmingWhitespace()
-            if text.isEmpty { throw reader.fail("<sql> is empty") }
-            return RawSQL(forward: text, reverse: nil)
+            if node.text.trimmingWhitespace().isEmpty { throw reader.fail("<sql> is empty") }
+            return try script(node.text, of: node, reverse: nil)
         }
         if !node.text.trimmingWhitespace().isEmpty { throw reader.fail("<sql> holds either text or <forward>/<reverse>, not both") }
-        var forward: String?
-        var reverse: String?
+        var forward: XMLNode?
+        var reverse: XMLNode?
         for part in parts {
-            let text = try ElementReader(part, allowed: []).text().trimmingWhitespace()
+            _ = try ElementReader(part, allowed: []).text()
             if part.name == "forward" {
                 if forward != nil { throw Diagnostic("duplicate-element", at: part.location, "<sql> has one <forward>") }
-                forward = text
+                forward = part
             } else {
                 if reverse != nil { throw Diagnostic("duplicate-element", at: part.location, "<sql> has one <reverse>") }
-                reverse = text
+                reverse = part
             }
         }
-        guard let forward, !forward.isEmpty else { throw reader.fail("<sql> needs a non-empty <forward>", id: "missing-element") }
-        return RawSQL(forward: forward, reverse: reverse)
+        guard let forward, !forward.text.trimmingWhitespace().isEmpty else { throw reader.fail("<sql> needs a non-empty <forward>", id: "missing-element") }
+        var reverseText: String?
+        if let reverse {
+            reverseText = reverse.text.trimmingWhitespace().isEmpty ? "" : try reader.sqlText(reverse.text, of: reverse, as: .script)
+        }
+        return try script(forward.text, of: forward, reverse: reverseText)
+    }
+
+    /// Raw SQL checked by PostgreSQL's parser, each statement's position kept.
+    func script(_ text: String, of element: XMLNode, reverse: String?) throws -> RawSQL {
+        let reader = try ElementReader(element, allowed: element.attributes.map(\.name))
+        let forward = try reader.sqlText(text, of: element, as: .script)
+        let lead = text.utf8.count - String(text.drop(while: \.isWhitespace)).utf8.count
+        let statements = SQLScript.parsed(forward)?.statements ?? []
+        var raw = RawSQL(forward: forward, reverse: reverse)
+        raw.statementOrigins = statements.map { Origin(element.location(ofText: lead + $0.range.lowerBound)) }
+        return raw
     }
 
     // MARK: - Models and settings

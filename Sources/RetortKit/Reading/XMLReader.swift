@@ -136,12 +136,14 @@ private final class TreeBuilder {
 
     /// The start tag's `<`: libxml2 has consumed the tag, so scan back from there
     /// (attribute values cannot contain `<`).
-    private func startTagLocation() -> SourceLocation {
+    private func startTagOffset() -> Int {
         var offset = context.map { Int(xmlByteConsumed($0)) } ?? 0
         offset = min(max(offset - 1, 0), bytes.count - 1)
         while offset > 0 && bytes[offset] != UInt8(ascii: "<") { offset -= 1 }
-        return lines.location(of: offset, file: file)
+        return offset
     }
+
+    private lazy var source = XMLSource(bytes: bytes, lines: lines, file: file)
 
     private func currentLocation() -> SourceLocation {
         guard let context, let input = context.pointee.input else {
@@ -167,7 +169,8 @@ private final class TreeBuilder {
     func start(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ count: Int32,
                _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         guard failure == nil, let localname else { return }
-        let location = startTagLocation()
+        let offset = startTagOffset()
+        let location = lines.location(of: offset, file: file)
         if stack.count >= XMLReader.maximumDepth {
             failure = Diagnostic("xml-too-deep", at: location, "elements are nested more than \(XMLReader.maximumDepth) deep")
             if let context { xmlStopParser(context) }
@@ -190,7 +193,10 @@ private final class TreeBuilder {
                 attrs.append((String(cString: name), value))
             }
         }
-        stack.append(XMLNode(name: String(cString: localname), attributes: attrs, children: [], text: "", location: location))
+        var node = XMLNode(name: String(cString: localname), attributes: attrs, children: [], text: "", location: location)
+        node.source = source
+        node.offset = offset
+        stack.append(node)
     }
 
     func end() {

@@ -1,3 +1,4 @@
+import RetortSQL
 /// Renders resolved operations as PostgreSQL 15 DDL. Rendering cannot fail: the state
 /// machine validated everything first. Identifiers and literals are quoted here and
 /// nowhere else; expressions are emitted as written.
@@ -82,8 +83,7 @@ public enum PostgresRenderer {
         case .comment(let target, let text):
             return comment(target, text, skipNil: false)
         case .sql(let raw):
-            let text = raw.forward.trimmingWhitespace()
-            return [Statement(text.hasSuffix(";") ? text : text + ";", transactional: !refusedInTransaction(text))]
+            return rawStatements(raw.forward)
         case .irreversible(let location):
             return [raise("retort: this downgrade is impossible: the raw SQL at \(location) has no <reverse>")]
         }
@@ -102,15 +102,15 @@ public enum PostgresRenderer {
         return Statement("DO \(tag)\(body)\(tag);")
     }
 
-    /// Raw SQL that must run outside a transaction block (SPEC §2.1), by its first words.
-    static func refusedInTransaction(_ sql: String) -> Bool {
-        let words = sql.split(whereSeparator: { $0.isWhitespace }).prefix(4).map { $0.uppercased() }
-        let text = words.joined(separator: " ")
-        return text.hasPrefix("CREATE INDEX CONCURRENTLY") || text.hasPrefix("CREATE UNIQUE INDEX CONCURRENTLY")
-            || text.hasPrefix("DROP INDEX CONCURRENTLY") || (words.first == "REINDEX" && sql.uppercased().contains("CONCURRENTLY"))
-            || text.hasPrefix("REINDEX DATABASE") || text.hasPrefix("REINDEX SYSTEM") || words.first == "VACUUM"
-            || text.hasPrefix("CREATE DATABASE") || text.hasPrefix("DROP DATABASE") || text.hasPrefix("CREATE TABLESPACE")
-            || text.hasPrefix("ALTER SYSTEM")
+    /// Raw SQL as PostgreSQL splits it, one statement each, in a transaction block or not
+    /// as PostgreSQL requires (SPEC §2.1). The text is kept as written, comments before a
+    /// statement included; the `;` follows its last token, so no comment can swallow it.
+    static func rawStatements(_ sql: String) -> [Statement] {
+        guard let script = SQLScript.parsed(sql) else {
+            let text = sql.trimmingWhitespace()
+            return [Statement(text.hasSuffix(";") ? text : text + ";")]
+        }
+        return script.statements.map { Statement($0.text + ";", transactional: !$0.refusedInTransaction) }
     }
 
     // MARK: - Pieces

@@ -1,3 +1,4 @@
+import RetortSQL
 /// One revision's part of a script: comment lines, then statements.
 public struct ScriptBlock: Sendable {
     public var header: [String]

@@ -1,3 +1,4 @@
+import RetortSQL
 /// The names PostgreSQL 15 gives unnamed constraints, indexes and sequences
 /// (`makeObjectName`, `ChooseRelationName`, `ChooseConstraintName`), so that later
 /// revisions can refer to them offline.
@@ -58,7 +59,7 @@ enum PostgresNaming {
             var base: String
             switch element {
             case .column(let name): base = name
-            case .expression(let text): base = ExpressionLexer.figureColumnName(text)
+            case .expression(let text): base = ExpressionFacts.figureColumnName(text)
             }
             var candidate = base
             var suffix = 1

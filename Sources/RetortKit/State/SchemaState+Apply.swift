@@ -1,3 +1,4 @@
+import RetortSQL
 /// An operation as the state machine resolved it (every name explicit, serial columns
 /// expanded) and the operations that undo it, derived from the state it was applied to.
 public struct AppliedOperation: Sendable {
@@ -212,7 +213,7 @@ extension SchemaState {
             var table = self.table(usage.table)!
             let at = table.columnIndex(usage.column)!
             if usage.arrayDepth == 0, let expression = table.columns[at].defaultExpression,
-               let renamed = ExpressionLexer.renamingLiteral(in: expression, from: from, to: to) {
+               let renamed = ExpressionFacts.renamingLiteral(in: expression, from: from, to: to) {
                 table.columns[at].defaultExpression = renamed
                 self[.relation(usage.table)] = .table(table)
                 var change = AlterColumn(table: usage.table, column: usage.column)
@@ -223,7 +224,7 @@ extension SchemaState {
                 + usage.dependents.indexes.map { index in
                     ("index \(q(index.name))", (index.elements.compactMap { if case .expression(let e) = $0 { e } else { nil } } + [index.predicate ?? ""]).joined(separator: " "))
                 }
-            if let (object, _) = expressions.first(where: { ExpressionLexer.containsString(from, in: $0.1) }) {
+            if let (object, _) = expressions.first(where: { ExpressionFacts.containsString(from, in: $0.1) }) {
                 throw context.fail("\(object) of table \(q(usage.table.description)) compares column \(q(usage.column)) with \(q(from)) in SQL text, which Retort cannot rename; drop it before the rename and add it back after")
             }
         }

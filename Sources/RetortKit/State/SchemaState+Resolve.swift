@@ -1,3 +1,4 @@
+import RetortSQL
 /// Turning declarations as written into resolved schema objects: canonical types, serial
 /// expansion, and the names PostgreSQL would give unnamed constraints and indexes.
 extension SchemaState {
@@ -25,7 +26,7 @@ extension SchemaState {
         }
         let names = resolved.columns.map(\.name)
         for i in resolved.columns.indices {
-            resolved.columns[i].generated = resolved.columns[i].generated.map { ExpressionLexer.canonicalizingReferences(in: $0, to: names) }
+            resolved.columns[i].generated = resolved.columns[i].generated.map { ExpressionFacts.canonicalizingReferences(in: $0, to: names) }
         }
         // Primary keys first, as PostgreSQL names index-backed constraints before the others;
         // foreign keys after the indexes, which one of them may reference.
@@ -119,7 +120,7 @@ extension SchemaState {
             if constraint.notValid { throw context.fail("a unique constraint cannot be NOT VALID") }
         case .check(let expression):
             if expression.trimmingWhitespace().isEmpty { throw context.fail("check constraint has an empty expression") }
-            resolved.kind = .check(expression: ExpressionLexer.canonicalizingReferences(in: expression, to: table.columns.map(\.name)))
+            resolved.kind = .check(expression: ExpressionFacts.canonicalizingReferences(in: expression, to: table.columns.map(\.name)))
         case .foreignKey(var fk):
             let target: Table
             if fk.referencedTable == table.name { target = table } else { target = try requireTable(fk.referencedTable, &context) }
@@ -144,7 +145,7 @@ extension SchemaState {
             switch resolved.kind {
             case .primaryKey: part = nil
             case .check(let expression):
-                let referenced = ExpressionLexer.columnsReferenced(in: expression, among: table.columns.map(\.name))
+                let referenced = ExpressionFacts.columnsReferenced(in: expression, among: table.columns.map(\.name))
                 part = referenced.count == 1 ? referenced[0] : nil
             case .unique, .foreignKey: part = PostgresNaming.columnPart(columns)
             }
@@ -177,9 +178,9 @@ extension SchemaState {
         for column in index.columnNames + index.include { _ = try requireColumn(table, column, &context) }
         let columns = table.columns.map(\.name)
         resolved.elements = index.elements.map {
-            if case .expression(let text) = $0 { .expression(ExpressionLexer.canonicalizingReferences(in: text, to: columns)) } else { $0 }
+            if case .expression(let text) = $0 { .expression(ExpressionFacts.canonicalizingReferences(in: text, to: columns)) } else { $0 }
         }
-        resolved.predicate = index.predicate.map { ExpressionLexer.canonicalizingReferences(in: $0, to: columns) }
+        resolved.predicate = index.predicate.map { ExpressionFacts.canonicalizingReferences(in: $0, to: columns) }
         if resolved.name.isEmpty {
             let schema = table.name
             resolved.name = PostgresNaming.choose(table.name.name, PostgresNaming.indexColumnPart(resolved.elements, include: index.include), "idx") {
@@ -292,7 +293,7 @@ extension Table {
         var table = self
         let quoted = Quoting.identifier(to)
         func rename(_ names: [String]) -> [String] { names.map { $0 == from ? to : $0 } }
-        func renameExpression(_ text: String) -> String { ExpressionLexer.renamingColumn(in: text, from: from, to: quoted) }
+        func renameExpression(_ text: String) -> String { ExpressionFacts.renamingColumn(in: text, from: from, to: quoted) }
         for i in table.columns.indices {
             if table.columns[i].name == from { table.columns[i].name = to }
             table.columns[i].defaultExpression = table.columns[i].defaultExpression.map(renameExpression)

@@ -1,3 +1,4 @@
+import RetortSQL
 /// Tables, columns, constraints and indexes: the operations that touch a table.
 extension SchemaState {
     mutating func applyTableOperation(_ operation: Operation, _ context: inout ApplyContext) throws -> AppliedOperation {
@@ -63,7 +64,7 @@ extension SchemaState {
             }
             let (added, sequence) = try resolveColumn(column, table: name, chosen: &chosen, &context)
             var resolved = added
-            resolved.generated = resolved.generated.map { ExpressionLexer.canonicalizingReferences(in: $0, to: table.columns.map(\.name) + [resolved.name]) }
+            resolved.generated = resolved.generated.map { ExpressionFacts.canonicalizingReferences(in: $0, to: table.columns.map(\.name) + [resolved.name]) }
             table.columns.append(resolved)
             self[.relation(name)] = .table(table)
             registerIdentitySequence(of: resolved, in: name)
@@ -379,7 +380,7 @@ extension Constraint {
     /// Whether dropping `column` drops this constraint too, as PostgreSQL does.
     func involves(_ column: String) -> Bool {
         if case .check(let expression) = kind {
-            return ExpressionLexer.referencedNames(expression).contains(column)
+            return ExpressionFacts.referencedNames(expression).contains(column)
         }
         return kind.columns.contains(column)
     }
@@ -393,19 +394,19 @@ extension TableIndex {
 
     /// Whether an expression or the predicate of this index names `column`.
     func involvesThroughExpression(_ column: String) -> Bool {
-        elements.contains { if case .expression(let text) = $0 { ExpressionLexer.referencedNames(text).contains(column) } else { false } }
-            || (predicate.map { ExpressionLexer.referencedNames($0).contains(column) } ?? false)
+        elements.contains { if case .expression(let text) = $0 { ExpressionFacts.referencedNames(text).contains(column) } else { false } }
+            || (predicate.map { ExpressionFacts.referencedNames($0).contains(column) } ?? false)
     }
 
     func involves(_ column: String) -> Bool {
         for element in elements {
             switch element {
             case .column(let name): if name == column { return true }
-            case .expression(let text): if ExpressionLexer.referencedNames(text).contains(column) { return true }
+            case .expression(let text): if ExpressionFacts.referencedNames(text).contains(column) { return true }
             }
         }
         if include.contains(column) { return true }
-        if let predicate, ExpressionLexer.referencedNames(predicate).contains(column) { return true }
+        if let predicate, ExpressionFacts.referencedNames(predicate).contains(column) { return true }
         return false
     }
 }

@@ -1,3 +1,4 @@
+import RetortSQL
 /// Where an object lives in PostgreSQL's namespaces. Tables, views, sequences and indexes
 /// share one namespace per schema (`pg_class`); constraint names are tracked per schema so
 /// unnamed ones can be named as PostgreSQL would.

@@ -1,3 +1,4 @@
+import RetortSQL
 struct DestructiveSQLRule: LintRule {
     let description = RuleDescription(
         id: "destructive-sql", category: .dataLoss, severity: .error,
@@ -14,24 +15,27 @@ struct DestructiveSQLRule: LintRule {
     func check(_ context: OperationContext) -> [RawFinding] {
         guard case .sql(let raw) = context.operation else { return [] }
         var findings: [RawFinding] = []
-        for words in SQLScan.words(raw.forward) {
-            guard let verb = SQLScan.verb(words) else { continue }
-            let top = words.filter { $0.depth == 0 }.map(\.text)
-            switch verb {
-            case "DROP", "TRUNCATE":
-                findings.append(RawFinding(context.location, "raw SQL runs \(verb) \(top.dropFirst().first ?? ""), which loses data the state machine cannot see"))
-            case "ALTER":
-                for (n, word) in top.enumerated() where word == "DROP" {
-                    let object = n + 1 < top.count ? top[n + 1] : ""
-                    if !["CONSTRAINT", "DEFAULT", "NOT", "IDENTITY", "EXPRESSION", "VALUE"].contains(object) {
-                        findings.append(RawFinding(context.location, "raw SQL runs ALTER ... DROP \(object == "COLUMN" ? "COLUMN" : object), which loses data the state machine cannot see"))
-                        break
-                    }
+        for statement in RawSQLFacts.statements(raw.forward) {
+            let body = statement.body
+            switch statement.tag {
+            case "DropStmt":
+                let cascade = body["behavior"]?.string == "DROP_CASCADE" ? " ... CASCADE" : ""
+                findings.append(RawFinding(context.location, "raw SQL runs DROP \(RawSQLFacts.objectKind(body["removeType"]?.string))\(cascade), which loses data the state machine cannot see"))
+            case "TruncateStmt":
+                let tables = (body["relations"]?.array ?? []).compactMap { $0.node("RangeVar")?["relname"]?.string }
+                findings.append(RawFinding(context.location, "raw SQL runs TRUNCATE \(tables.joined(separator: ", ")), which loses data the state machine cannot see"))
+            case "AlterTableStmt":
+                let commands = (body["cmds"]?.array ?? []).compactMap { $0.node("AlterTableCmd") }
+                if commands.contains(where: { $0["subtype"]?.string == "AT_DropColumn" }) {
+                    findings.append(RawFinding(context.location, "raw SQL runs ALTER ... DROP COLUMN, which loses data the state machine cannot see"))
                 }
-            case "DELETE", "UPDATE":
-                guard !top.contains("WHERE") else { continue }
-                findings.append(RawFinding(context.location, "raw SQL runs \(verb) without WHERE: it touches every row"))
-            default: break
+            default:
+                break
+            }
+            // DELETE and UPDATE anywhere in the statement, writable CTEs included.
+            statement.parsed.node.walk { tag, body in
+                guard tag == "DeleteStmt" || tag == "UpdateStmt", body["whereClause"] == nil else { return }
+                findings.append(RawFinding(context.location, "raw SQL runs \(tag == "DeleteStmt" ? "DELETE" : "UPDATE") without WHERE: it touches every row"))
             }
         }
         return findings

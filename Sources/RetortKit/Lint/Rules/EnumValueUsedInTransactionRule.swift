@@ -1,3 +1,4 @@
+import RetortSQL
 struct EnumValueUsedInTransactionRule: LintRule {
     let description = RuleDescription(
         id: "enum-value-used-in-transaction", category: .backwardIncompatible, severity: .error,

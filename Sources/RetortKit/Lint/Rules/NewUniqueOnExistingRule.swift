@@ -1,3 +1,4 @@
+import RetortSQL
 struct NewUniqueOnExistingRule: LintRule {
     let description = RuleDescription(
         id: "new-unique-on-existing", category: .backwardIncompatible, severity: .error,
@@ -24,7 +25,7 @@ struct NewUniqueOnExistingRule: LintRule {
             let referenced = index.elements.flatMap { element -> [String] in
                 switch element {
                 case .column(let name): [name]
-                case .expression(let text): ExpressionLexer.referencedNames(text)
+                case .expression(let text): ExpressionFacts.referencedNames(text)
                 }
             }
             (table, columns) = (t, referenced.filter { context.before.table(t)?.column($0) != nil })

@@ -1,3 +1,4 @@
+import RetortSQL
 struct SQLTransactionControlRule: LintRule {
     let description = RuleDescription(
         id: "sql-transaction-control", category: .transaction, severity: .error,
@@ -10,10 +11,14 @@ struct SQLTransactionControlRule: LintRule {
 
     func check(_ context: OperationContext) -> [RawFinding] {
         guard case .sql(let raw) = context.operation else { return [] }
-        let control: Set<String> = ["BEGIN", "COMMIT", "ROLLBACK", "START", "END", "SAVEPOINT", "RELEASE", "ABORT"]
-        return SQLScan.words(raw.forward).compactMap { words in
-            guard let first = words.first?.text, control.contains(first) else { return nil }
-            return RawFinding(context.location, "raw SQL runs \(first): Retort owns the transaction boundaries")
+        let verbs = ["TRANS_STMT_BEGIN": "BEGIN", "TRANS_STMT_START": "START TRANSACTION", "TRANS_STMT_COMMIT": "COMMIT",
+                     "TRANS_STMT_ROLLBACK": "ROLLBACK", "TRANS_STMT_SAVEPOINT": "SAVEPOINT", "TRANS_STMT_RELEASE": "RELEASE",
+                     "TRANS_STMT_ROLLBACK_TO": "ROLLBACK TO", "TRANS_STMT_PREPARE": "PREPARE TRANSACTION",
+                     "TRANS_STMT_COMMIT_PREPARED": "COMMIT PREPARED", "TRANS_STMT_ROLLBACK_PREPARED": "ROLLBACK PREPARED"]
+        return RawSQLFacts.statements(raw.forward).compactMap { statement in
+            guard statement.isTransactionControl else { return nil }
+            let verb = statement.body["kind"]?.string.flatMap { verbs[$0] } ?? "transaction control"
+            return RawFinding(context.location, "raw SQL runs \(verb): Retort owns the transaction boundaries")
         }
     }
 }

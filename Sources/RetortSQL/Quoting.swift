@@ -17,11 +17,6 @@ public enum Quoting {
         return quoted + "\""
     }
 
-    /// `schema.name`, with the default schema left implicit.
-    public static func qualified(_ name: QualifiedName) -> String {
-        name.schema == defaultSchema ? identifier(name.name) : identifier(name.schema) + "." + identifier(name.name)
-    }
-
     /// `'text'` with `'` doubled; with a backslash, `E'...'` with `\` doubled too, which reads
     /// the same whatever `standard_conforming_strings` says.
     public static func literal(_ text: String) -> String {

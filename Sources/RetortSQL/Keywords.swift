@@ -2,7 +2,7 @@
 // keywords of all three; unreserved (U) keywords are left bare.
 
 /// Reserved keywords (R): never a column, table, function or type name unless quoted.
-let reservedKeywords: Set<String> = [
+public let reservedKeywords: Set<String> = [
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both",
     "case", "cast", "check", "collate", "column", "constraint", "create", "current_catalog",
     "current_date", "current_role", "current_time", "current_timestamp", "current_user",
@@ -16,7 +16,7 @@ let reservedKeywords: Set<String> = [
 ]
 
 /// Type or function name keywords (T): never a column name unless quoted.
-let typeFunctionNameKeywords: Set<String> = [
+public let typeFunctionNameKeywords: Set<String> = [
     "authorization", "binary", "collation", "concurrently", "cross", "current_schema", "freeze",
     "full", "ilike", "inner", "is", "isnull", "join", "left", "like", "natural", "notnull",
     "outer", "overlaps", "right", "similar", "tablesample", "verbose",
@@ -24,7 +24,7 @@ let typeFunctionNameKeywords: Set<String> = [
 
 /// Column name keywords (C): may name a column unquoted (`between + 1`), but most often
 /// are syntax (`x BETWEEN 1 AND 2`, `double precision`, `coalesce(...)`).
-let columnNameKeywords: Set<String> = [
+public let columnNameKeywords: Set<String> = [
     "between", "bigint", "bit", "boolean", "char", "character", "coalesce", "dec", "decimal",
     "exists", "extract", "float", "greatest", "grouping", "inout", "int", "integer", "interval",
     "least", "national", "nchar", "none", "normalize", "nullif", "numeric", "out", "overlay",
@@ -35,4 +35,4 @@ let columnNameKeywords: Set<String> = [
 ]
 
 /// The keywords `quote_ident()` always quotes.
-let quotedKeywords = reservedKeywords.union(typeFunctionNameKeywords).union(columnNameKeywords)
+public let quotedKeywords = reservedKeywords.union(typeFunctionNameKeywords).union(columnNameKeywords)

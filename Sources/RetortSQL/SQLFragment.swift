@@ -1,0 +1,74 @@
+import Foundation
+
+/// The places a model or revision holds SQL text, each with what it must contain.
+public enum SQLSlot: String, Sendable {
+    case defaultValue = "default"
+    case generated = "generated"
+    case check = "check expression"
+    case indexExpression = "index expression"
+    case predicate = "where"
+    case using = "using"
+    case viewBody = "view body"
+    case script = "sql"
+
+    /// The slot as a message names it: "a default", "a view body".
+    var phrase: String {
+        switch self {
+        case .defaultValue: "a default"
+        case .generated: "a generated expression"
+        case .check: "a check expression"
+        case .indexExpression: "an index expression"
+        case .predicate: "a where predicate"
+        case .using: "a using expression"
+        case .viewBody: "a view body"
+        case .script: "raw SQL"
+        }
+    }
+
+    public var holdsExpression: Bool { self != .viewBody && self != .script }
+}
+
+/// Why a fragment was refused: a stable id (`sql-syntax`, `sql-slot`, `sql-comment`), the
+/// message, and the byte offset into the fragment where the problem is.
+public struct SQLFragmentError: Error, Hashable, Sendable {
+    public var id: String
+    public var message: String
+    public var offset: Int
+}
+
+/// Parses each distinct text once per process. The parser is a pure function of its input,
+/// so the memo changes what is computed, never what comes out.
+final class ParseMemo<Value: Sendable>: @unchecked Sendable {
+    private var entries: [String: Result<Value, SQLFragmentError>] = [:]
+    private let lock = NSLock()
+
+    func value(_ text: String, _ make: (String) -> Result<Value, SQLFragmentError>) -> Result<Value, SQLFragmentError> {
+        lock.lock()
+        if let hit = entries[text] { lock.unlock(); return hit }
+        lock.unlock()
+        let made = make(text)
+        lock.lock()
+        entries[text] = made
+        lock.unlock()
+        return made
+    }
+}
+
+/// Checks a fragment against its slot: expressions must be exactly one expression, a view
+/// body exactly one query, raw SQL any number of statements.
+public enum SQLFragment {
+    public static func check(_ text: String, as slot: SQLSlot) throws(SQLFragmentError) {
+        switch slot {
+        case .viewBody: _ = try SQLQuery.parse(text)
+        case .script: _ = try SQLScript.parse(text)
+        default: _ = try SQLExpression.parse(text, as: slot)
+        }
+    }
+
+    /// `message` with the parser's wording kept and a capital-free start.
+    static func syntax(_ error: SQLSyntaxError, shift: Int, length: Int) -> SQLFragmentError {
+        SQLFragmentError(id: "sql-syntax", message: error.message, offset: min(max(0, error.offset - shift), length))
+    }
+
+    static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+}

@@ -1,0 +1,162 @@
+import CPgQuery
+import Foundation
+
+/// PostgreSQL refused the text: its message and the byte offset (0-based, into the text
+/// given) where the parser stopped.
+public struct SQLSyntaxError: Error, Hashable, Sendable {
+    public var message: String
+    public var offset: Int
+
+    public init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
+}
+
+/// One statement of a parsed text: its tree and where its text lies (byte offsets into
+/// the text given; the range starts at the statement's first token, comments before it
+/// excluded, and ends before its `;`).
+public struct ParsedStatement: Hashable, Sendable {
+    /// The tagged statement node (`{"CreateStmt": {...}}`).
+    public var node: SQLNode
+    public var range: Range<Int>
+
+    public var tag: String { node.tagged?.tag ?? "" }
+    public var body: SQLNode { node.tagged?.body ?? .null }
+}
+
+/// The token kinds Retort looks at (`pg_query.proto`, enum Token).
+public enum SQLTokenKind: Int32, Sendable {
+    case identifier = 258, unicodeIdentifier = 259, floatConstant = 260, stringConstant = 261
+    case unicodeString = 262, bitString = 263, hexString = 264, integerConstant = 266
+    case lineComment = 275, blockComment = 276
+    case semicolon = 59
+    case other = -1
+}
+
+/// One token of `SQLParser.scan`, with its keyword category.
+public struct SQLToken: Hashable, Sendable {
+    public enum Keyword: Int32, Sendable { case none = 0, unreserved, columnName, typeFunctionName, reserved }
+    public var kind: SQLTokenKind
+    /// The raw token number from `pg_query.proto`.
+    public var rawKind: Int32
+    public var keyword: Keyword
+    public var range: Range<Int>
+
+    public var isComment: Bool { kind == .lineComment || kind == .blockComment }
+}
+
+/// PostgreSQL 15's own grammar (libpg_query), the one place Retort reads SQL text.
+public enum SQLParser {
+    /// Every statement of `sql`, or where PostgreSQL's parser stopped.
+    public static func parse(_ sql: String) throws(SQLSyntaxError) -> [ParsedStatement] {
+        let bytes = Array(sql.utf8)
+        if bytes.contains(0) { throw SQLSyntaxError(message: "SQL text contains U+0000", offset: bytes.firstIndex(of: 0)!) }
+        let result = sql.withCString { pg_query_parse($0) }
+        defer { pg_query_free_parse_result(result) }
+        if let error = result.error {
+            let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
+            let offset = max(0, Int(error.pointee.cursorpos) - 1)
+            throw SQLSyntaxError(message: message, offset: min(offset, bytes.count))
+        }
+        guard let tree = result.parse_tree else { return [] }
+        let data = Data(bytes: tree, count: strlen(tree))
+        guard let json = try? JSONSerialization.jsonObject(with: data) else {
+            throw SQLSyntaxError(message: "cannot read the parser's output", offset: 0)
+        }
+        let root = SQLNode.from(json: json)
+        return root["stmts"]?.array.map { raw in
+            let start = raw["stmt_location"]?.int ?? 0
+            let length = raw["stmt_len"]?.int ?? (bytes.count - start)
+            var range = trimmed(start..<min(bytes.count, start + length), in: bytes)
+            if range.isEmpty { range = start..<start }
+            return ParsedStatement(node: raw["stmt"] ?? .null, range: range)
+        } ?? []
+    }
+
+    /// The tokens of `sql`, comments included, as PostgreSQL's scanner sees them.
+    public static func scan(_ sql: String) throws(SQLSyntaxError) -> [SQLToken] {
+        let result = sql.withCString { pg_query_scan($0) }
+        defer { pg_query_free_scan_result(result) }
+        if let error = result.error {
+            let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
+            throw SQLSyntaxError(message: message, offset: max(0, Int(error.pointee.cursorpos) - 1))
+        }
+        guard let data = result.pbuf.data else { return [] }
+        let buffer = UnsafeRawBufferPointer(start: data, count: Int(result.pbuf.len))
+        return ProtobufReader.scanTokens(buffer)
+    }
+
+    /// `range` without the whitespace and comments at its start and end.
+    private static func trimmed(_ range: Range<Int>, in bytes: [UInt8]) -> Range<Int> {
+        guard !range.isEmpty, let tokens = try? scan(String(decoding: bytes[range], as: UTF8.self)) else { return range }
+        let real = tokens.filter { !$0.isComment && $0.kind != .semicolon }
+        guard let first = real.first, let last = real.last else { return range.lowerBound..<range.lowerBound }
+        return (range.lowerBound + first.range.lowerBound)..<(range.lowerBound + last.range.upperBound)
+    }
+}
+
+/// Reads the one protobuf message Retort needs from libpg_query (`ScanResult`), field by
+/// field: varints and length-delimited fields only.
+enum ProtobufReader {
+    static func scanTokens(_ buffer: UnsafeRawBufferPointer) -> [SQLToken] {
+        var tokens: [SQLToken] = []
+        var reader = Cursor(buffer: buffer, at: 0, end: buffer.count)
+        while let (field, wire) = reader.key() {
+            if field == 2 && wire == 2, let length = reader.varint() {
+                var inner = Cursor(buffer: buffer, at: reader.at, end: reader.at + Int(length))
+                reader.at += Int(length)
+                var start = 0, end = 0, kind: Int32 = 0, keyword: Int32 = 0
+                while let (f, w) = inner.key() {
+                    guard w == 0, let value = inner.varint() else { inner.skip(wire: w); continue }
+                    switch f {
+                    case 1: start = Int(value)
+                    case 2: end = Int(value)
+                    case 4: kind = Int32(truncatingIfNeeded: value)
+                    case 5: keyword = Int32(truncatingIfNeeded: value)
+                    default: break
+                    }
+                }
+                tokens.append(SQLToken(kind: SQLTokenKind(rawValue: kind) ?? .other, rawKind: kind,
+                                       keyword: SQLToken.Keyword(rawValue: keyword) ?? .none, range: start..<max(start, end)))
+            } else {
+                reader.skip(wire: wire)
+            }
+        }
+        return tokens
+    }
+
+    struct Cursor {
+        let buffer: UnsafeRawBufferPointer
+        var at: Int
+        let end: Int
+
+        mutating func varint() -> UInt64? {
+            var value: UInt64 = 0, shift: UInt64 = 0
+            while at < end {
+                let byte = buffer[at]
+                at += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+                if shift > 63 { return nil }
+            }
+            return nil
+        }
+
+        mutating func key() -> (Int, Int)? {
+            guard at < end, let key = varint() else { return nil }
+            return (Int(key >> 3), Int(key & 7))
+        }
+
+        mutating func skip(wire: Int) {
+            switch wire {
+            case 0: _ = varint()
+            case 1: at += 8
+            case 2: at += Int(varint() ?? 0)
+            case 5: at += 4
+            default: at = end
+            }
+        }
+    }
+}
