@@ -65,18 +65,31 @@ public struct SQLExpression: Hashable, Sendable {
                                    offset: max(0, second))
         }
         let target = targets[0].node("ResTarget") ?? .null
-        if !extra.isEmpty || target["name"] != nil {
-            let clause = target["name"] != nil ? "AS" : (extra.first.map(clauseName) ?? "a clause")
-            throw SQLFragmentError(id: "sql-slot", message: "{slot} must be one expression; this one goes on with \(clause)", offset: 0)
-        }
         let tokens: [SQLToken]
         do { tokens = try SQLParser.scan(text) } catch { throw SQLFragment.syntax(error, shift: 0, length: length) }
+        if !extra.isEmpty || target["name"] != nil {
+            let clause = target["name"] != nil ? "AS" : (extra.map(clauseName).min { a, b in
+                (keywordOffset(a, in: text, tokens) ?? .max) < (keywordOffset(b, in: text, tokens) ?? .max)
+            } ?? "a clause")
+            // An alias may come without AS: then it is the last token.
+            let at = keywordOffset(clause, in: text, tokens) ?? (clause == "AS" ? tokens.last(where: { !$0.isComment })?.range.lowerBound : nil) ?? 0
+            throw SQLFragmentError(id: "sql-slot", message: "{slot} must be one expression; this one goes on with \(clause)", offset: at)
+        }
         if let comment = tokens.first(where: { $0.kind == .lineComment }) {
             throw SQLFragmentError(id: "sql-comment", message: "{slot} cannot hold a -- comment: it would swallow the SQL printed after it (use /* ... */)",
                                    offset: comment.range.lowerBound)
         }
         let tree = shifted(target["val"] ?? .null, by: -shift)
         return SQLExpression(text: text, tree: tree, tokens: tokens)
+    }
+
+    /// Where the first keyword of `clause` (`FROM`, `GROUP BY`) is among the tokens.
+    private static func keywordOffset(_ clause: String, in text: String, _ tokens: [SQLToken]) -> Int? {
+        let word = clause.split(separator: " ").first.map(String.init) ?? clause
+        let bytes = Array(text.utf8)
+        return tokens.first { token in
+            token.keyword != .none && String(decoding: bytes[token.range], as: UTF8.self).uppercased() == word
+        }?.range.lowerBound
     }
 
     private static func clauseName(_ field: String) -> String {

@@ -56,8 +56,7 @@ public enum SQLParser {
         defer { pg_query_free_parse_result(result) }
         if let error = result.error {
             let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
-            let offset = max(0, Int(error.pointee.cursorpos) - 1)
-            throw SQLSyntaxError(message: message, offset: min(offset, bytes.count))
+            throw SQLSyntaxError(message: message, offset: byteOffset(cursor: error.pointee.cursorpos, in: sql))
         }
         guard let tree = result.parse_tree else { return [] }
         let data = Data(bytes: tree, count: strlen(tree))
@@ -80,11 +79,18 @@ public enum SQLParser {
         defer { pg_query_free_scan_result(result) }
         if let error = result.error {
             let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
-            throw SQLSyntaxError(message: message, offset: max(0, Int(error.pointee.cursorpos) - 1))
+            throw SQLSyntaxError(message: message, offset: byteOffset(cursor: error.pointee.cursorpos, in: sql))
         }
         guard let data = result.pbuf.data else { return [] }
         let buffer = UnsafeRawBufferPointer(start: data, count: Int(result.pbuf.len))
         return ProtobufReader.scanTokens(buffer)
+    }
+
+    /// `cursorpos` counts characters from 1 (PostgreSQL's errposition), not bytes.
+    private static func byteOffset(cursor: Int32, in sql: String) -> Int {
+        let scalars = sql.unicodeScalars
+        let index = scalars.index(scalars.startIndex, offsetBy: max(0, Int(cursor) - 1), limitedBy: scalars.endIndex) ?? scalars.endIndex
+        return sql.utf8.distance(from: sql.utf8.startIndex, to: index)
     }
 
     /// `range` without the whitespace and comments at its start and end.

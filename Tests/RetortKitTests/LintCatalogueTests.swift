@@ -19,6 +19,10 @@ final class LintCatalogueTests: XCTestCase {
             if let at = lines.firstIndex(where: { $0.contains("<!--!revision-->") }) {
                 _ = at
                 marked = SourceLocation(file: "proj/revisions/\(name)", line: 2, column: 1)
+            } else if let at = lines.firstIndex(where: { $0.contains("/*!*/") }) {
+                // Inside SQL text: the finding points at the token after the marker.
+                let before = lines[at].components(separatedBy: "/*!*/")[0]
+                marked = SourceLocation(file: "proj/revisions/\(name)", line: at + 1, column: before.utf8.count + 6)
             } else if let at = lines.firstIndex(where: { $0.contains("<!--!-->") }) {
                 let line = lines[at + 1]
                 let column = line.prefix { $0 == " " }.count + 1

@@ -20,7 +20,7 @@ public enum LintCatalogue {
 
     /// An example as a full revision file's `<upgrade>` body, without the marker.
     public static func exampleXML(_ body: String) -> String {
-        body.replacingOccurrences(of: "<!--!-->\n", with: "").replacingOccurrences(of: "<!--!revision-->\n", with: "")
+        body.replacingOccurrences(of: "<!--!-->\n", with: "").replacingOccurrences(of: "<!--!revision-->\n", with: "").replacingOccurrences(of: "/*!*/", with: "")
     }
 
     /// `retort explain RULE`.

@@ -9,7 +9,7 @@ public struct RuleDescription: Sendable {
     public var rationale: String
     public var safeAlternative: String
     /// Upgrade bodies (revision XML) that must trigger the rule. The element that follows
-    /// the marker comment `<!--!-->` is where the finding must point (`<!--!revision-->`:
+    /// the marker comment `<!--!-->` is where the finding must point (`/*!*/` inside SQL text: the token after it; `<!--!revision-->`:
     /// the revision element itself, for findings about a whole revision).
     public var failing: [LintExample]
     /// Upgrade bodies on which the rule must stay silent.
