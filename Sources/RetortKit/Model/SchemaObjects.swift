@@ -1,3 +1,4 @@
+import RetortSQL
 /// The schema model: what PostgreSQL holds, independent of how it is spelled in SQL.
 /// All values compare by content; `Origin` (where an object was declared) never counts.
 
@@ -176,6 +177,10 @@ public struct View: Hashable, Sendable {
     public var materialized = false
     public var comment: String?
     public var origin = Origin(nil)
+    /// What the query reads, relation by relation (set by the state machine from the tree).
+    public var uses: [ViewUse] = []
+    /// The output column names (set by the state machine).
+    public var columns: [String] = []
 }
 
 public struct Extension: Hashable, Sendable {

@@ -5,7 +5,7 @@ public enum StateRenderer {
     public static func statements(for state: SchemaState) -> [Statement] {
         var schemas: [Statement] = [], extensions: [Statement] = [], enums: [Statement] = []
         var sequences: [Statement] = [], tables: [Statement] = [], foreignKeys: [Statement] = []
-        var views: [Statement] = [], ownership: [Statement] = []
+        var views: [View] = [], ownership: [Statement] = []
         for (_, object) in state.sortedObjects {
             switch object {
             case .schema(let info):
@@ -26,11 +26,32 @@ public enum StateRenderer {
                     foreignKeys += PostgresRenderer.render(.addConstraint(table.name, constraint))
                 }
             case .view(let view):
-                views += PostgresRenderer.render(.createView(view))
+                views.append(view)
             case .index, .identitySequence, .constraintOwners, .dependents:
                 break
             }
         }
-        return schemas + extensions + enums + sequences + tables + foreignKeys + views + ownership
+        let viewStatements = dependencyOrder(views).flatMap { PostgresRenderer.render(.createView($0)) }
+        return schemas + extensions + enums + sequences + tables + foreignKeys + viewStatements + ownership
+    }
+
+    /// Views after the views they read; otherwise by name (the order given).
+    static func dependencyOrder(_ views: [View]) -> [View] {
+        let names = Set(views.map(\.name))
+        var placed = Set<QualifiedName>(), result: [View] = []
+        func place(_ view: View, _ visiting: inout Set<QualifiedName>) {
+            guard !placed.contains(view.name), visiting.insert(view.name).inserted else { return }
+            for use in view.uses {
+                let name = QualifiedName(schema: use.schema, name: use.name)
+                if names.contains(name), let other = views.first(where: { $0.name == name }) { place(other, &visiting) }
+            }
+            placed.insert(view.name)
+            result.append(view)
+        }
+        for view in views {
+            var visiting = Set<QualifiedName>()
+            place(view, &visiting)
+        }
+        return result
     }
 }

@@ -133,14 +133,16 @@ extension SchemaState {
             try requireSchema(view.name.schema, &context)
             try requireFreeRelation(view.name, &context)
             view.origin = Origin(location)
-            self[.relation(view.name)] = .view(view)
+            view = analyzed(view)
+            registerView(view)
             return done(.createView(view), [.dropView(view.name, materialized: view.materialized)])
 
         case .dropView(let name, _):
             guard let view = view(name) else {
                 throw context.fail("view \(q(name.description)) does not exist\(didYouMeanRelation(name))")
             }
-            self[.relation(name)] = nil
+            try refuseIfViewsUse(name, column: nil, "drop view \(q(name.description))", &context)
+            unregisterView(view)
             return done(.dropView(name, materialized: view.materialized), [.createView(view)])
 
         case .comment(var target, let text):

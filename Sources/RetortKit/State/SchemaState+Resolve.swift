@@ -212,6 +212,9 @@ extension SchemaState {
         var inverse = AlterColumn(table: change.table, column: change.column)
         if let type = change.type {
             let resolved = try resolveType(type, &context)
+            if resolved != old.type {
+                try refuseIfViewsUse(change.table, column: change.column, "alter the type of column \(q(change.column)) of table \(q(change.table.description))", &context)
+            }
             forward.type = resolved
             column.type = resolved
             if resolved != old.type { inverse.type = old.type }

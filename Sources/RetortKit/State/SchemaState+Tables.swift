@@ -11,6 +11,7 @@ extension SchemaState {
 
         case .dropTable(let name):
             let table = try requireTable(name, &context)
+            try refuseIfViewsUse(name, column: nil, "drop table \(q(name.description))", &context)
             if let (referrer, fk) = foreignKeys(referencing: name).first(where: { $0.0 != name }) {
                 throw context.fail("table \(q(name.description)) is referenced by foreign key \(q(fk.name)) of table \(q(referrer.description))\(fk.origin.addedAt); drop that constraint first")
             }
@@ -24,6 +25,7 @@ extension SchemaState {
             let target = name.renamed(newName)
             try context.checkIdentifier(newName)
             try requireFreeRelation(target, &context)
+            let views = followingRename(.relation(schema: name.schema, from: name.name, to: newName), of: name)
             unregister(table)
             let moved = dependents(of: name)
             self[.dependents(name)] = nil
@@ -50,6 +52,7 @@ extension SchemaState {
                 sequence.ownedBy?.table = target
                 self[.relation(sequence.name)] = .sequence(sequence)
             }
+            store(views: views)
             return done(operation, [.renameTable(target, to: name.name)])
 
         case .addColumn(let name, let column, let ownedSequence):
@@ -74,6 +77,7 @@ extension SchemaState {
         case .dropColumn(let name, let columnName):
             var table = try requireTable(name, &context)
             let at = try requireColumn(table, columnName, &context)
+            try refuseIfViewsUse(name, column: columnName, "drop column \(q(columnName)) of table \(q(name.description))", &context)
             if let (referrer, fk) = foreignKeys(referencing: name).first(where: { pair in
                 pair.1.foreignKey!.referencedColumns.contains(columnName) && !(pair.0 == name && pair.1.kind.columns.contains(columnName))
             }) {
@@ -101,7 +105,9 @@ extension SchemaState {
             if let existing = table.column(to) {
                 throw context.fail("column \(q(to)) already exists on table \(q(name.description))\(existing.origin.addedAt)")
             }
+            let views = followingRename(.column(schema: name.schema, table: name.name, from: from, to: to), of: name)
             self[.relation(name)] = .table(table.renamingColumn(from, to: to))
+            store(views: views)
             for (referrer, _) in foreignKeys(referencing: name) where referrer != name {
                 self[.relation(referrer)] = .table(self.table(referrer)!.renamingReferencedColumn(of: name, from, to: to))
             }

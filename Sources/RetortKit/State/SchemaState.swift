@@ -92,7 +92,9 @@ public enum SchemaObject: Hashable, Sendable {
 public struct Dependents: Hashable, Sendable {
     public var referrers: [QualifiedName] = []
     public var sequences: [QualifiedName] = []
-    var isEmpty: Bool { referrers.isEmpty && sequences.isEmpty }
+    /// The views whose queries read the relation.
+    public var views: [QualifiedName] = []
+    var isEmpty: Bool { referrers.isEmpty && sequences.isEmpty && views.isEmpty }
 }
 
 /// The schema at one point of the history: every object by its key.

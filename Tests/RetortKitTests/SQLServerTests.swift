@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+@testable import RetortKit
+
+/// The SQL layer judged by a real PostgreSQL: raw SQL split by the grammar runs as written,
+/// views follow renames the way the server does, and the steps the server refuses because
+/// a view depends on them are refused by the compiler too.
+final class SQLServerTests: XCTestCase {
+    /// Compiles `upgrades` (bodies of `<upgrade>`) and fails with every problem the server
+    /// finds going up, down and up, whole and revision by revision.
+    func assertRoundTrips(_ upgrades: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let roundTrip = ServerRoundTrip(server: try PostgresServer.shared())
+        var files: [String: String] = [:]
+        for (n, upgrade) in upgrades.enumerated() {
+            files["revisions/000\(n + 1)_r.xml"] = revisionXML("r\(n + 1)", parent: n == 0 ? nil : "r\(n)", upgrade)
+        }
+        let project = try TemporaryProject(files)
+        let compiled = try CompiledProject(project.directory)
+        let walk = try roundTrip.everyRevision(compiled)
+        for problem in try roundTrip.wholeHistory(compiled) + walk.problems { XCTFail(problem, file: file, line: line) }
+        XCTAssertEqual(walk.verified, upgrades.count, "revisions verified", file: file, line: line)
+    }
+
+    static let table = """
+        <create-table name="students">
+          <column name="id" type="bigint" primary-key="true"/>
+          <column name="name" type="text"/>
+          <column name="note" type="text"/>
+        </create-table>
+        """
+
+    /// Comments before and after statements, `;` inside dollar quotes and `E''` strings:
+    /// each statement runs once, where PostgreSQL allows it.
+    func testCommentsDollarQuotesAndEscapeStringsRunAsWritten() throws {
+        try assertRoundTrips([
+            Self.table,
+            """
+            <sql>
+              <forward>
+                -- the lookup the report needs; it cannot be built in a transaction
+                CREATE INDEX CONCURRENTLY students_name_idx ON students (name);
+                UPDATE students SET note = E'it\\'s; done' WHERE note IS NULL -- none yet
+              </forward>
+              <reverse>
+                DROP INDEX CONCURRENTLY students_name_idx /* not in a transaction either */
+              </reverse>
+            </sql>
+            """,
+            """
+            <sql>
+              <forward>
+                DO $body$ BEGIN UPDATE students SET note = 'a;b' WHERE id = -1; END $body$; -- trailing
+                /* a block comment before the last statement */ UPDATE students SET note = $$x;y$$ WHERE id = -2
+              </forward>
+              <reverse>UPDATE students SET note = NULL WHERE id IN (-1, -2) -- and this ends the reverse</reverse>
+            </sql>
+            """,
+        ])
+    }
+
+    /// A view over a renamed column and a renamed table: schema.sql at head creates the view
+    /// PostgreSQL has after the renames (same definition, same output columns).
+    func testViewsFollowRenamesAsPostgresDoes() throws {
+        try assertRoundTrips([
+            Self.table,
+            """
+            <create-view name="names">SELECT s.id, name, upper(s.name) AS shout FROM students s WHERE s.note IS NULL</create-view>
+            <create-view name="everything">SELECT * FROM students</create-view>
+            <create-view name="name_count">SELECT name, count(*) AS n FROM names GROUP BY name</create-view>
+            """,
+            #"<rename-column table="students" from="name" to="full_name"/>"#,
+            #"<rename-table from="students" to="pupils"/><add-column table="pupils"><column name="later" type="int"/></add-column>"#,
+            #"<rename-column table="pupils" from="full_name" to="name"/>"#,
+        ])
+    }
+
+    /// Every step PostgreSQL refuses because a view reads the column or relation is a
+    /// compile error naming the view; the server's refusal of the same step is checked too.
+    func testViewDependenciesRefuseWhatPostgresRefuses() throws {
+        let server = try PostgresServer.shared()
+        let view = #"<create-view name="names">SELECT n.id, lower(n.name) AS lname FROM (SELECT * FROM students) n JOIN students s USING (id)</create-view>"#
+        let steps: [(step: String, sql: String, refused: Bool)] = [
+            (#"<drop-column table="students" column="name"/>"#, "ALTER TABLE students DROP COLUMN name", true),
+            (#"<alter-column table="students" column="name" type="varchar(20)"/>"#, "ALTER TABLE students ALTER COLUMN name TYPE varchar(20)", true),
+            (#"<drop-table name="students"/>"#, "DROP TABLE students", true),
+            (#"<drop-column table="students" column="note"/>"#, "ALTER TABLE students DROP COLUMN note", true),
+            (#"<create-view name="over">SELECT lname FROM names</create-view><drop-view name="names"/>"#,
+             "CREATE VIEW over AS SELECT lname FROM names; DROP VIEW names", true),
+            (#"<alter-column table="students" column="note" nullable="false" default="''"/>"#,
+             "ALTER TABLE students ALTER COLUMN note SET DEFAULT '', ALTER COLUMN note SET NOT NULL", false),
+        ]
+        for (step, sql, refused) in steps {
+            let project = try TemporaryProject([
+                "revisions/0001_r.xml": revisionXML("r1", Self.table),
+                "revisions/0002_r.xml": revisionXML("r2", parent: "r1", view),
+                "revisions/0003_r.xml": revisionXML("r3", parent: "r2", step),
+            ])
+            let database = try server.createDatabase()
+            defer { try? server.dropDatabase(database) }
+            let base = try TemporaryProject([
+                "revisions/0001_r.xml": revisionXML("r1", Self.table),
+                "revisions/0002_r.xml": revisionXML("r2", parent: "r1", view),
+            ])
+            let compiledBase = try CompiledProject(base.directory)
+            XCTAssertEqual(try server.psql(database: database, file: compiledBase.script("upgrade.sql")).status, 0, "the view is created")
+            let answer = try server.psql(database: database, sql: "BEGIN;\n\(sql);\nROLLBACK;\n")
+            XCTAssertEqual(answer.status != 0, refused, "PostgreSQL on \(sql): \(answer.stderr)")
+            if refused {
+                assertDiagnostic(try project.compile(), id: "state", file: "proj/revisions/0003_r.xml", contains: "view \"")
+            } else {
+                XCTAssertNoThrow(try project.compile(), step)
+            }
+        }
+    }
+}
