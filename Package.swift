@@ -44,6 +44,7 @@ let package = Package(
             name: "retort",
             dependencies: [
                 "RetortKit",
+                "RetortSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

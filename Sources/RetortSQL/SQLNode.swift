@@ -128,3 +128,8 @@ public indirect enum SQLNode: Hashable, Sendable {
         }
     }
 }
+
+extension Optional where Wrapped == SQLNode {
+    /// A boolean field, false when absent (proto3 leaves false out).
+    public var bool: Bool { self?.bool ?? false }
+}

@@ -1,3 +1,4 @@
+import RetortSQL
 import ArgumentParser
 import Foundation
 import RetortKit
@@ -206,6 +207,22 @@ struct Heads: ParsableCommand {
     }
 }
 
+/// Which statements of the revision's raw SQL Retort understood (and as what), and which
+/// it passes through as opaque text.
+func rawSQLSummary(_ steps: [Step]) -> String {
+    var lines: [String] = []
+    for step in steps {
+        if step.fromSQL {
+            lines.append("  \(step.location)  understood: \(RevisionWriter.elementLine(step.operation))")
+        } else if case .sql(let raw) = step.operation {
+            for (n, statement) in (SQLScript.parsed(raw.forward)?.statements ?? []).enumerated() {
+                lines.append("  \(raw.location(ofStatement: n, or: step.location))  opaque: \(SQLScript.verb(of: statement.parsed))")
+            }
+        }
+    }
+    return lines.isEmpty ? "" : "-- raw SQL\n" + lines.joined(separator: "\n") + "\n\n"
+}
+
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show one revision: its place in the graph, operations and SQL.")
 
@@ -227,7 +244,7 @@ struct Show: ParsableCommand {
             Labels:   \(r.branchLabels.joined(separator: ", "))
             Downgrade: \(r.downgrade != nil ? "explicit" : "derived")\(compiled.irreversibleAt.map { ", irreversible (raw SQL at \($0))" } ?? "")
 
-            -- upgrade
+            \(rawSQLSummary(r.upgrade))-- upgrade
             \(compiled.upgrade.flatMap(PostgresRenderer.render).map(\.sql).joined(separator: "\n"))
 
             -- downgrade

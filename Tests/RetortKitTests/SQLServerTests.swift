@@ -37,12 +37,10 @@ final class SQLServerTests: XCTestCase {
             """
             <sql>
               <forward>
-                -- the lookup the report needs; it cannot be built in a transaction
-                CREATE INDEX CONCURRENTLY students_name_idx ON students (name);
                 UPDATE students SET note = E'it\\'s; done' WHERE note IS NULL -- none yet
               </forward>
               <reverse>
-                DROP INDEX CONCURRENTLY students_name_idx /* not in a transaction either */
+                UPDATE students SET note = NULL WHERE note = E'it\\'s; done' /* the same rows */
               </reverse>
             </sql>
             """,
@@ -55,6 +53,38 @@ final class SQLServerTests: XCTestCase {
               <reverse>UPDATE students SET note = NULL WHERE id IN (-1, -2) -- and this ends the reverse</reverse>
             </sql>
             """,
+        ])
+    }
+
+    /// Raw DDL without a `<reverse>` is read as operations: the state knows it, the
+    /// downgrade is derived, and CREATE INDEX CONCURRENTLY after a comment runs outside the
+    /// transaction block.
+    func testRawDDLGoesUpDownAndUpWithoutAReverse() throws {
+        try assertRoundTrips([
+            Self.table,
+            """
+            <sql>
+              -- the lookup the report needs; it cannot be built in a transaction
+              CREATE INDEX CONCURRENTLY students_name_idx ON students (name) WHERE note IS NOT NULL;
+              ALTER TABLE students ADD COLUMN nick text DEFAULT 'n/a' NOT NULL, ADD COLUMN born date -- birthdays
+            </sql>
+            """,
+            """
+            <drop-column table="students" column="nick"/>
+            <sql>
+              CREATE TABLE clubs (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL UNIQUE, founded date DEFAULT CURRENT_DATE,
+                                  student_id bigint REFERENCES students (id) ON DELETE CASCADE, CHECK (length(name) &gt; 2));
+              COMMENT ON TABLE clubs IS 'Student clubs';
+              CREATE TYPE mood AS ENUM ('calm', 'busy');
+              ALTER TABLE clubs ADD COLUMN mood mood;
+              ALTER TYPE mood ADD VALUE 'away' AFTER 'calm';
+              ALTER TABLE students RENAME COLUMN born TO birthday;
+              ALTER TABLE clubs RENAME TO societies;
+              CREATE VIEW society_names AS SELECT name FROM societies;
+              DROP INDEX CONCURRENTLY students_name_idx
+            </sql>
+            """,
+            #"<sql>ALTER TABLE students DROP COLUMN birthday; DROP VIEW society_names; DROP TABLE societies; DROP TYPE mood</sql>"#,
         ])
     }
 

@@ -97,6 +97,11 @@ public enum RevisionWriter {
                                   ("nulls-not-distinct", flag(index.nullsNotDistinct)), ("comment", index.comment)])
     }
 
+    /// The element that says `operation`, on one line (as `retort show` lists raw SQL read as operations).
+    public static func elementLine(_ operation: Operation) -> String {
+        element(operation).map { $0.trimmingWhitespace() }.joined(separator: " ")
+    }
+
     static func element(_ operation: Operation) -> [String] {
         switch operation {
         case .createSchema(let info): return tag("create-schema", [("name", info.name), ("comment", info.comment)])

@@ -188,6 +188,8 @@ public struct Step: Hashable, Sendable {
     public var operation: Operation
     public var location: SourceLocation
     public var allows: [LintAllow] = []
+    /// The operation was read from a raw SQL statement (`<sql>`) and translated.
+    public var fromSQL = false
 
     public init(_ operation: Operation, at location: SourceLocation, allows: [LintAllow] = []) {
         self.operation = operation

@@ -172,7 +172,7 @@ extension DeclarationDecoder {
         case "comment":
             return step(try comment(node))
         case "sql":
-            return step(.sql(try rawSQL(node)))
+            return try rawSteps(node, suppressions)
         default:
             throw Diagnostic("unknown-element", at: location, "unknown operation <\(node.name)>\(didYouMean(node.name, among: Self.operationNames))")
         }
@@ -256,6 +256,41 @@ extension DeclarationDecoder {
             reverseText = reverse.text.trimmingWhitespace().isEmpty ? "" : try reader.sqlText(reverse.text, of: reverse, as: .script)
         }
         return try script(forward.text, of: forward, reverse: reverseText)
+    }
+
+    /// `<sql>` as steps. Without a `<reverse>`, each DDL statement Retort has an operation
+    /// for becomes that operation, at the statement's position, so it is validated, applied,
+    /// linted and inverted like the element; the statements between stay raw SQL. With a
+    /// `<reverse>`, the author's downgrade stands for the whole: it stays one raw step.
+    func rawSteps(_ node: XMLNode, _ suppressions: [LintAllow]) throws -> [Step] {
+        let raw = try rawSQL(node)
+        guard raw.reverse == nil, let script = SQLScript.parsed(raw.forward) else { return [Step(.sql(raw), at: node.location, allows: suppressions)] }
+        let ddl = RawDDL(raw.forward, schema: schema)
+        var result: [Step] = []
+        var pending: [(statement: SQLScript.Statement, location: SourceLocation)] = []
+        func flush() {
+            guard let first = pending.first else { return }
+            var chunk = RawSQL(forward: pending.map(\.statement.text).joined(separator: ";\n"), reverse: nil)
+            chunk.statementOrigins = pending.map { Origin($0.location) }
+            result.append(Step(.sql(chunk), at: first.location, allows: suppressions))
+            pending = []
+        }
+        for (n, statement) in script.statements.enumerated() {
+            let at = raw.location(ofStatement: n, or: node.location)
+            if let elements = ddl.elements(for: statement, at: at),
+               let steps = try? elements.flatMap({ try operation($0) }) {
+                flush()
+                result += steps.map { step in
+                    var translated = Step(step.operation, at: at, allows: suppressions)
+                    translated.fromSQL = true
+                    return translated
+                }
+            } else {
+                pending.append((statement, at))
+            }
+        }
+        flush()
+        return result
     }
 
     /// Raw SQL checked by PostgreSQL's parser, each statement's position kept.
