@@ -116,4 +116,39 @@ final class LintCatalogueTests: XCTestCase {
         let committed = try String(contentsOf: path, encoding: .utf8)
         XCTAssertEqual(committed, LintCatalogue.markdown(), "docs/lint-rules.md is stale: run `make docs`")
     }
+
+    /// Raw SQL that says what an operation says gets the operation's verdicts, at the
+    /// statement's position: the linter reads the translated operations, not the text.
+    func testRawSQLTwinsGetTheTypedVerdicts() throws {
+        let twins: [(typed: String, raw: String)] = [
+            (#"<drop-column table="students" column="nickname"/>"#, "ALTER TABLE students DROP COLUMN nickname"),
+            (#"<drop-table name="courses"/>"#, "DROP TABLE courses"),
+            (#"<rename-column table="students" from="nickname" to="alias"/>"#, "ALTER TABLE students RENAME COLUMN nickname TO alias"),
+            (#"<rename-table from="courses" to="classes"/>"#, "ALTER TABLE courses RENAME TO classes"),
+            (#"<add-column table="students"><column name="phone" type="text" nullable="false"/></add-column>"#, "ALTER TABLE students ADD COLUMN phone text NOT NULL"),
+            (#"<create-index table="students" columns="email"/>"#, "CREATE INDEX ON students (email)"),
+            (#"<drop-index name="students_nickname_idx"/>"#, "DROP INDEX students_nickname_idx"),
+            (#"<alter-column table="students" column="nickname" nullable="false"/>"#, "ALTER TABLE students ALTER COLUMN nickname SET NOT NULL"),
+            (#"<alter-column table="students" column="email" type="varchar(20)"/>"#, "ALTER TABLE students ALTER COLUMN email TYPE varchar(20)"),
+            (#"<alter-column table="students" column="age" type="bigint"/>"#, "ALTER TABLE students ALTER COLUMN age TYPE bigint"),
+            (#"<alter-column table="students" column="age" drop-default="true"/>"#, "ALTER TABLE students ALTER COLUMN age DROP DEFAULT"),
+            (#"<add-unique table="courses" columns="title"/>"#, "ALTER TABLE courses ADD UNIQUE (title)"),
+            (#"<add-check table="students" expression="age &gt; 0"/>"#, "ALTER TABLE students ADD CHECK (age &gt; 0)"),
+            (#"<add-column table="students"><column name="token" type="double precision" default="random()"/></add-column>"#,
+             "ALTER TABLE students ADD COLUMN token double precision DEFAULT random()"),
+            (#"<create-index table="students" columns="email" concurrently="true"/>"#, "-- no lock\nCREATE INDEX CONCURRENTLY ON students (email)"),
+            (#"<drop-sequence name="tickets"/>"#, "DROP SEQUENCE tickets"),
+        ]
+        for (typed, raw) in twins {
+            let (typedFindings, _) = try lint(LintExample("<!--!-->\n" + typed))
+            let (rawFindings, _) = try lint(LintExample("<sql>\(raw)</sql>"))
+            let expected = typedFindings.map { "\($0.rule): \($0.message)" }.sorted()
+            XCTAssertFalse(expected.isEmpty && raw.contains("DROP"), "\(typed) has verdicts")
+            XCTAssertEqual(rawFindings.map { "\($0.rule): \($0.message)" }.sorted(), expected, raw)
+            let statementColumn = raw.hasPrefix("--") ? 1 : 6
+            for finding in rawFindings where finding.rule != "irreversible-revision" {
+                XCTAssertEqual(finding.location.column, statementColumn, "\(raw): \(finding.rule) points at the statement")
+            }
+        }
+    }
 }
