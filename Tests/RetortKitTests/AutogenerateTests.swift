@@ -394,4 +394,34 @@ final class AutogenerateOrderingTests: XCTestCase {
             from: "<schema format=\"1\"><table name=\"t\"><column name=\"n\" type=\"integer\"/></table></schema>",
             to: "<schema format=\"1\"><table name=\"t\" comment=\"  padded &amp; &lt;tagged&gt;\n  \"><column name=\"n\" type=\"integer\"/></table></schema>")
     }
+
+    /// Expressions and view bodies compare by parse tree: spelling is never drift, and a real
+    /// difference still is.
+    func testExpressionsCompareByStructureNotSpelling() throws {
+        let history = revisionXML("r1", """
+            <create-table name="t">
+              <column name="a" type="int" default="( 1 + 2 )"/><column name="b" type="text"/>
+              <check expression="a &gt;= 0 AND (b IS NOT NULL)"/><index expression="lower(b)" where="a&gt;0"/>
+            </create-table>
+            <create-view name="v">select a from t where b is not null</create-view>
+            """)
+        let models = """
+            <schema format="1"><table name="t"><column name="a" type="int" default="1+2"/><column name="b" type="text"/>
+            <check expression="(A &gt;= 0) and b IS NOT NULL"/><index expression="LOWER( b )" where="(a &gt; 0)"/></table>
+            <view name="v">SELECT a FROM t WHERE (b IS NOT NULL)</view></schema>
+            """
+        func compile(models: [String: String], revisions: [String: String]) throws -> (TemporaryProject, Compilation) {
+            var files = models
+            for (name, xml) in revisions { files["revisions/" + name] = xml }
+            let project = try TemporaryProject(files)
+            return (project, try project.compile())
+        }
+        let (_, compilation) = try compile(models: ["s.xml": models], revisions: ["0001_a.xml": history])
+        let target = try XCTUnwrap(compilation.modelState)
+        XCTAssertEqual(StateDiff.compare(models: target, history: compilation.headState).map(\.description), [])
+        XCTAssertEqual(try Autogenerate.operations(from: compilation.headState, to: target).map(\.elementName), [])
+        let changed = models.replacingOccurrences(of: "default=\"1+2\"", with: "default=\"1+3\"")
+        let (_, other) = try compile(models: ["s.xml": changed], revisions: ["0001_a.xml": history])
+        XCTAssertEqual(try Autogenerate.operations(from: other.headState, to: try XCTUnwrap(other.modelState)).map(\.elementName), ["alter-column"])
+    }
 }

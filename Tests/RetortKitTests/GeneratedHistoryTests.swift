@@ -27,6 +27,8 @@ final class GeneratedHistoryTests: XCTestCase {
             let features = HistoryGenerator.history(seed: seed, count: Self.defaultLength).features
             let missing = HistoryGenerator.requiredFeatures.filter { features[$0, default: 0] == 0 }
             XCTAssertEqual(missing, [], "seed \(seed) never generates these in \(Self.defaultLength) revisions")
+            // A share of the renames and drops is written as raw DDL, which must be read as operations.
+            XCTAssertGreaterThan(features["raw ddl", default: 0], 5, "seed \(seed) writes raw DDL")
         }
     }
 

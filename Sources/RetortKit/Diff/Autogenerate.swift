@@ -46,7 +46,7 @@ public enum Autogenerate {
             guard let current = work.table(table.name) else { continue }
             for constraint in table.constraints where current.constraintIndex(constraint.name) == nil {
                 let hinted = constraint.renamedFrom.from.flatMap { from in current.constraints.first { $0.name == from } }
-                let same = hinted ?? current.constraints.first { $0.kind == constraint.kind && $0.deferrable == constraint.deferrable && table.constraintIndex($0.name) == nil }
+                let same = hinted ?? current.constraints.first { $0.kind.structural == constraint.kind.structural && $0.deferrable == constraint.deferrable && table.constraintIndex($0.name) == nil }
                 if let old = same, table.constraintIndex(old.name) == nil {
                     try rename(.renameConstraint(table.name, from: old.name, to: constraint.name))
                 }
@@ -54,7 +54,7 @@ public enum Autogenerate {
             let refreshed = work.table(table.name)!
             for index in table.indexes where refreshed.indexIndex(index.name) == nil {
                 let hinted = index.renamedFrom.from.flatMap { from in refreshed.indexes.first { $0.name == from } }
-                let same = hinted ?? refreshed.indexes.first { var renamed = $0; renamed.name = index.name; renamed.comment = index.comment; return renamed == index && table.indexIndex($0.name) == nil }
+                let same = hinted ?? refreshed.indexes.first { var renamed = $0; renamed.name = index.name; renamed.comment = index.comment; return renamed.structural == index.structural && table.indexIndex($0.name) == nil }
                 if let old = same, table.indexIndex(old.name) == nil, !work.relationNameTaken(table.name.renamed(index.name)) {
                     try rename(.renameIndex(table.name.renamed(old.name), to: index.name))
                 }
@@ -138,7 +138,7 @@ public enum Autogenerate {
             case (.view(let view)?, nil):
                 plan.dropViews.append(.dropView(view.name, materialized: view.materialized))
             case (.view(let a)?, .view(let b)?):
-                if a.body != b.body || a.materialized != b.materialized {
+                if SQLStructure.query(a.body) != SQLStructure.query(b.body) || a.materialized != b.materialized {
                     plan.dropViews.append(.dropView(a.name, materialized: a.materialized))
                     plan.createViews.append(.createView(b))
                 } else if a.comment != b.comment {
@@ -266,7 +266,7 @@ public enum Autogenerate {
                 plan.addColumns.append(.addColumn(name, column, ownedSequence: ownedSequence(of: name, column.name, in: models)))
                 continue
             }
-            if current.generated != column.generated {
+            if SQLStructure.expression(current.generated) != SQLStructure.expression(column.generated) {
                 plan.dropConstraints.append(.dropColumn(name, column.name))
                 plan.addColumns.append(.addColumn(name, column, ownedSequence: ownedSequence(of: name, column.name, in: models)))
                 continue
@@ -274,7 +274,7 @@ public enum Autogenerate {
             var change = AlterColumn(table: name, column: column.name)
             if current.type != column.type { change.type = column.type }
             if current.nullable != column.nullable { change.nullable = column.nullable }
-            if current.defaultExpression != column.defaultExpression { change.defaultExpression = .some(column.defaultExpression) }
+            if SQLStructure.expression(current.defaultExpression) != SQLStructure.expression(column.defaultExpression) { change.defaultExpression = .some(column.defaultExpression) }
             if current.identity != column.identity { change.identity = .some(column.identity) }
             if current.comment != column.comment { change.comment = .some(column.comment) }
             if !change.isEmpty { plan.alterColumns.append(.alterColumn(change)) }
@@ -290,7 +290,7 @@ public enum Autogenerate {
                 }
                 continue
             }
-            if wanted.kind != constraint.kind || wanted.deferrable != constraint.deferrable || (wanted.notValid && !constraint.notValid) {
+            if wanted.kind.structural != constraint.kind.structural || wanted.deferrable != constraint.deferrable || (wanted.notValid && !constraint.notValid) {
                 plan.dropConstraints.append(.dropConstraint(name, constraint.name))
                 add(wanted, to: name, &plan)
             } else if constraint.notValid && !wanted.notValid {
@@ -305,7 +305,7 @@ public enum Autogenerate {
                 }
                 continue
             }
-            var a = index, b = wanted
+            var a = index.structural, b = wanted.structural
             a.comment = nil
             b.comment = nil
             if a != b {

@@ -135,7 +135,14 @@ public struct Table: Hashable, Sendable {
     /// column back at its old position, so order is not part of a table's identity.
     func sameContent(as other: Table) -> Bool {
         if self == other { return true }
-        return name == other.name && comment == other.comment
+        let (a, b) = (self.structural, other.structural)
+        if a == b { return true }
+        return a.sameLayoutFreeContent(as: b)
+    }
+
+    /// Equal but for column, constraint and index order.
+    private func sameLayoutFreeContent(as other: Table) -> Bool {
+        name == other.name && comment == other.comment
             && columns.sorted { $0.name < $1.name } == other.columns.sorted { $0.name < $1.name }
             && constraints.sorted { $0.name < $1.name } == other.constraints.sorted { $0.name < $1.name }
             && indexes.sorted { $0.name < $1.name } == other.indexes.sorted { $0.name < $1.name }

@@ -56,6 +56,7 @@ public enum SchemaObject: Hashable, Sendable {
     /// Content equality, ignoring column order (see `Table.sameContent`).
     func sameContent(as other: SchemaObject) -> Bool {
         if case .table(let a) = self, case .table(let b) = other { return a.sameContent(as: b) }
+        if case .view(let a) = self, case .view(let b) = other { return a == b || a.structural == b.structural }
         return self == other
     }
 

@@ -1,3 +1,4 @@
+import RetortSQL
 /// Tables and their columns.
 extension HistoryGenerator {
     // MARK: - Tables
@@ -175,7 +176,7 @@ extension HistoryGenerator {
         guard let table = random.pickIfAny(droppableTables) else { return false }
         releaseNames(of: table)
         model.tables.removeAll { $0.name == table.name }
-        emit("<drop-table\(attribute("name", table.name.xml))/>")
+        emit("<drop-table\(attribute("name", table.name.xml))/>", orSQL: "DROP TABLE \(sqlName(table.name))", names: [table.name.schema, table.name.name])
         return true
     }
 
@@ -202,7 +203,8 @@ extension HistoryGenerator {
             }
         }
         model.tables[model.tableIndex(table.name)!].name = target
-        emit("<rename-table\(attribute("from", table.name.xml))\(attribute("to", target.name))/>")
+        emit("<rename-table\(attribute("from", table.name.xml))\(attribute("to", target.name))/>",
+             orSQL: "ALTER TABLE \(sqlName(table.name)) RENAME TO \(Quoting.identifier(target.name))", names: [table.name.schema, table.name.name, target.name])
         return true
     }
 
@@ -265,7 +267,8 @@ extension HistoryGenerator {
         table.indexes.removeAll { $0.columns.contains(name) }
         table.columns.removeAll { $0.name == name }
         model.tables[at] = table
-        emit("<drop-column\(attribute("table", table.name.xml))\(attribute("column", name))/>")
+        emit("<drop-column\(attribute("table", table.name.xml))\(attribute("column", name))/>",
+             orSQL: "ALTER TABLE \(sqlName(table.name)) DROP COLUMN \(Quoting.identifier(name))", names: [table.name.schema, table.name.name, name])
         return true
     }
 
@@ -289,7 +292,8 @@ extension HistoryGenerator {
                 model.tables[t].constraints[c].referencedColumns = renamed(model.tables[t].constraints[c].referencedColumns)
             }
         }
-        emit("<rename-column\(attribute("table", tableName.xml))\(attribute("from", from))\(attribute("to", to))/>")
+        emit("<rename-column\(attribute("table", tableName.xml))\(attribute("from", from))\(attribute("to", to))/>",
+             orSQL: "ALTER TABLE \(sqlName(tableName)) RENAME COLUMN \(Quoting.identifier(from)) TO \(Quoting.identifier(to))", names: [tableName.schema, tableName.name, from, to])
         return true
     }
 

@@ -1,3 +1,4 @@
+import RetortSQL
 /// Random but valid revision histories, reproducible from a seed: revision files that
 /// together use every operation of SPEC §2.3, each valid for Retort and for PostgreSQL 15
 /// because the generator tracks the schema the way PostgreSQL does (`HistoryModel`). Mostly
@@ -210,6 +211,20 @@ struct HistoryGenerator {
     mutating func note(_ feature: String) { features[feature, default: 0] += 1 }
 
     mutating func emit(_ element: String) { elements.append(element) }
+
+    /// The element, or for a share of the operations the raw DDL that says the same, which
+    /// Retort must read as that operation (when every name can be spelled in its attributes).
+    mutating func emit(_ element: String, orSQL sql: String, names: [String]) {
+        if random.chance(25), names.allSatisfy({ name in !name.contains(where: { ",.()".contains($0) }) }) {
+            note("raw ddl")
+            emit("<sql>\(WildText.xmlText(sql))</sql>")
+        } else {
+            emit(element)
+        }
+    }
+
+    /// `schema.name` spelled as SQL.
+    func sqlName(_ name: HistoryModel.Name) -> String { Quoting.identifier(name.schema) + "." + Quoting.identifier(name.name) }
 
     // MARK: - Names and values
 
