@@ -1,3 +1,4 @@
+import RetortSQL
 import Crypto
 
 /// The canonical text of a parsed XML element, which the manifest hashes so that a
@@ -104,117 +105,53 @@ public enum CanonicalForm {
         String(decoding: normalizeSQL(Array(text.utf8)), as: UTF8.self)
     }
 
+    /// The tokens come from PostgreSQL's scanner (comments included), so quotes, dollar
+    /// quotes, `E''` strings and nested comments are found as PostgreSQL finds them. Text
+    /// the scanner refuses (never SQL the reader admitted) is only trimmed.
     static func normalizeSQL(_ s: [UInt8]) -> [UInt8] {
+        guard let tokens = try? SQLParser.scan(String(decoding: s, as: UTF8.self)) else { return trimmed(s) }
         var out: [UInt8] = []
         out.reserveCapacity(s.count)
-        var pendingSpace = false
-        var i = 0
         let newline = UInt8(ascii: "\n")
+        var previousEnd = 0
 
         func tight(_ c: UInt8) -> Bool { c == UInt8(ascii: "(") || c == UInt8(ascii: ")") || c == UInt8(ascii: ",") }
-        func emit(_ c: UInt8) {
-            if pendingSpace, let last = out.last, last != newline, !tight(last), !tight(c) { out.append(0x20) }
-            pendingSpace = false
-            out.append(c)
-        }
-        func emitVerbatim(_ from: Int, _ to: Int) {
+        func emitVerbatim(_ from: Int, _ to: Int, spaced: Bool) {
             guard from < to else { return }
-            emit(s[from])
-            out += s[(from + 1)..<to]
+            if spaced, let last = out.last, last != newline, !tight(last), !tight(s[from]) { out.append(0x20) }
+            out += s[from..<to]
         }
 
-        while i < s.count {
-            let c = s[i]
-            if isSpace(c) {
-                pendingSpace = true
-                i += 1
-                continue
-            }
-            // Line comment: kept to the end of its line, the newline kept too (it ends it).
-            if c == UInt8(ascii: "-"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "-") {
-                var j = i
-                while j < s.count && s[j] != newline { j += 1 }
-                var end = j
-                while end > i && (s[end - 1] == 0x20 || s[end - 1] == 0x09 || s[end - 1] == 0x0D) { end -= 1 }
-                emitVerbatim(i, end)
-                if j < s.count { out.append(newline) }
-                i = j + 1
-                continue
-            }
-            // Block comment, nested as PostgreSQL nests them.
-            if c == UInt8(ascii: "/"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "*") {
-                var depth = 0, j = i
-                repeat {
-                    if j + 1 < s.count, s[j] == UInt8(ascii: "/"), s[j + 1] == UInt8(ascii: "*") { depth += 1; j += 2 }
-                    else if j + 1 < s.count, s[j] == UInt8(ascii: "*"), s[j + 1] == UInt8(ascii: "/") { depth -= 1; j += 2 }
-                    else { j += 1 }
-                } while depth > 0 && j < s.count
-                emitVerbatim(i, j)
-                i = j
-                continue
-            }
-            // 'literal' (with '' inside, and backslash escapes after E), "identifier".
-            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
-                let escapes = c == UInt8(ascii: "'") && i > 0 && (s[i - 1] == UInt8(ascii: "E") || s[i - 1] == UInt8(ascii: "e"))
-                var j = i + 1
-                while j < s.count {
-                    if escapes && s[j] == UInt8(ascii: "\\") { j += 2; continue }
-                    if s[j] == c {
-                        if j + 1 < s.count && s[j + 1] == c { j += 2; continue }
-                        j += 1
-                        break
-                    }
-                    j += 1
+        for token in tokens {
+            let start = token.range.lowerBound, end = min(token.range.upperBound, s.count)
+            let spaced = start > previousEnd
+            previousEnd = end
+            switch token.kind {
+            case .lineComment:
+                // Kept to the end of its line, the newline kept too (it ends it).
+                var trimmedEnd = end
+                while trimmedEnd > start && (s[trimmedEnd - 1] == 0x20 || s[trimmedEnd - 1] == 0x09 || s[trimmedEnd - 1] == 0x0D) { trimmedEnd -= 1 }
+                emitVerbatim(start, trimmedEnd, spaced: spaced)
+                if let newlineAt = s[end...].firstIndex(of: newline) {
+                    out.append(newline)
+                    previousEnd = newlineAt + 1
+                    // What follows the newline starts a line: no space before it.
+                    if let next = s[(newlineAt + 1)...].firstIndex(where: { !isSpace($0) }) { previousEnd = next }
                 }
-                let end = min(j, s.count)
-                emitVerbatim(i, end)
-                i = end
-                continue
-            }
-            // $tag$ body $tag$.
-            if c == UInt8(ascii: "$"), let tagEnd = dollarTagEnd(s, i) {
-                let tag = s[i...tagEnd]
-                var j = tagEnd + 1
-                var close: Int?
-                while j + tag.count <= s.count {
-                    if s[j..<(j + tag.count)].elementsEqual(tag) { close = j; break }
-                    j += 1
-                }
-                guard let close else {
-                    emitVerbatim(i, s.count)
-                    i = s.count
+            case .stringConstant where s[start] == UInt8(ascii: "$"):
+                guard let tagEnd = s[(start + 1)..<end].firstIndex(of: UInt8(ascii: "$")), end - start >= 2 * (tagEnd - start + 1) else {
+                    emitVerbatim(start, end, spaced: spaced)
                     continue
                 }
-                emitVerbatim(i, tagEnd + 1)
-                out += dedent(Array(s[(tagEnd + 1)..<close]))
-                out += tag
-                i = close + tag.count
-                continue
+                let tagLength = tagEnd - start + 1
+                emitVerbatim(start, tagEnd + 1, spaced: spaced)
+                out += dedent(Array(s[(tagEnd + 1)..<(end - tagLength)]))
+                out += s[(end - tagLength)..<end]
+            default:
+                emitVerbatim(start, end, spaced: spaced)
             }
-            emit(c)
-            i += 1
         }
         return out
-    }
-
-    private static func isWordByte(_ c: UInt8) -> Bool {
-        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || c == UInt8(ascii: "_") || c >= 0x80
-    }
-
-    private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
-
-    /// The end of a dollar-quote tag starting at `start` (`$$` or `$name$`), if it is one.
-    private static func dollarTagEnd(_ s: [UInt8], _ start: Int) -> Int? {
-        // `$1` is a parameter, and a tag cannot follow an identifier character.
-        if start > 0, isWordByte(s[start - 1]) || isDigit(s[start - 1]) { return nil }
-        var j = start + 1
-        while j < s.count {
-            let c = s[j]
-            if c == UInt8(ascii: "$") { return j }
-            if !(isWordByte(c) || (isDigit(c) && j > start + 1)) { return nil }
-            j += 1
-        }
-        return nil
     }
 
     /// A dollar-quoted body with trailing blanks, blank first and last lines and the
