@@ -143,3 +143,14 @@ extension SQLQuery {
         return names
     }
 }
+
+extension SQLNode {
+    /// The values of the string constants in this tree.
+    public var stringConstants: [String] {
+        var values: [String] = []
+        walk { tag, body in
+            if tag == "A_Const", let value = body["sval"]?["sval"]?.string ?? (body["sval"] != nil ? "" : nil) { values.append(value) }
+        }
+        return values
+    }
+}

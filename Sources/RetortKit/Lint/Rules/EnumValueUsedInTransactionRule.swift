@@ -15,6 +15,7 @@ struct EnumValueUsedInTransactionRule: LintRule {
     func check(_ context: OperationContext) -> [RawFinding] {
         guard !context.enumValuesAddedInTransaction.isEmpty else { return [] }
         var texts: [String] = []
+        var trees: [SQLNode] = []
         switch context.operation {
         case .alterColumn(let change):
             if case .some(.some(let d)) = change.defaultExpression { texts.append(d) }
@@ -22,15 +23,17 @@ struct EnumValueUsedInTransactionRule: LintRule {
         case .addColumn(_, let column, _): texts += [column.defaultExpression, column.generated].compactMap { $0 }
         case .addConstraint(_, let c): if case .check(let e) = c.kind { texts.append(e) }
         case .createIndex(_, let index, _): texts += [index.predicate].compactMap { $0 } + index.elements.compactMap { if case .expression(let e) = $0 { e } else { nil } }
-        case .sql(let raw): texts.append(raw.forward)
+        case .sql(let raw): trees += (SQLScript.parsed(raw.forward)?.statements ?? []).map(\.parsed.node)
         case .createTable(let table, _):
             texts += table.columns.flatMap { [$0.defaultExpression, $0.generated].compactMap { $0 } }
             texts += table.constraints.compactMap { if case .check(let e) = $0.kind { e } else { nil } }
             texts += table.indexes.flatMap { index in [index.predicate].compactMap { $0 } + index.elements.compactMap { if case .expression(let e) = $0 { e } else { nil } } }
-        case .createView(let view): texts.append(view.body)
+        case .createView(let view): if let query = SQLQuery.parsed(view.body) { trees.append(query.tree) }
         default: break
         }
-        let used = context.enumValuesAddedInTransaction.filter { value in texts.contains { $0.contains(Quoting.literal(value.value)) } }
+        // String constants read off the trees: a value inside a comment or an identifier is no use.
+        let constants = Set(texts.compactMap(SQLExpression.parsed).flatMap { $0.tree.stringConstants } + trees.flatMap(\.stringConstants))
+        let used = context.enumValuesAddedInTransaction.filter { constants.contains($0.value) }
         return used.sorted { ($0.type, $0.value) < ($1.type, $1.value) }.map {
             RawFinding(context.location, "uses enum value '\($0.value)' of \($0.type) in the transaction that added it: PostgreSQL refuses (unsafe use of new value)")
         }
