@@ -133,17 +133,6 @@ public struct SQLScript: Hashable, Sendable {
     }
 }
 
-extension SQLQuery {
-    /// The relations the query reads, by unqualified name (CTE names included).
-    public var relationNames: [String] {
-        var names: [String] = []
-        tree.walk { tag, body in
-            if tag == "RangeVar", let name = body["relname"]?.string { names.append(name) }
-        }
-        return names
-    }
-}
-
 extension SQLNode {
     /// The values of the string constants in this tree.
     public var stringConstants: [String] {

@@ -183,7 +183,8 @@ public enum Autogenerate {
             }
         }
         func mentions(_ view: View) -> Set<String> {
-            Set(SQLQuery.parsed(view.body)?.relationNames ?? [])
+            // The relations the state recorded from the view's parse tree.
+            Set(view.uses.map(\.name))
         }
         for case .dropView(let name, _) in plan.dropViews { touched.insert(name.name) }
         // Until nothing changes: a view over a dropped view must go (and come back) too.
