@@ -181,6 +181,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         print("\nSame history, same run:")
         print("\n".join(lines))
 
+    baseline = []
+    for command in ("upgrade base:head --sql", "check (compile only)", "lint"):
+        for n in sizes:
+            r, b = secs("retort", command, n), secs("baseline", command, n)
+            if r and b:
+                baseline.append(f"  {command:<24} N={n:<6,}  this build {fmt_time(str(r)):>8}  "
+                                f"baseline {fmt_time(str(b)):>8}  ratio {r / b:.3f}")
+    if baseline:
+        print("\nAgainst the baseline build (RETORT_BASELINE_BIN), same history, same run:")
+        print("\n".join(baseline))
+
     if 10000 in sizes:
         print("\nSPEC §7 targets at 10,000 revisions (2 cores):")
         sql = res.get(("retort", "sql", 10000))

@@ -23,6 +23,8 @@
 #                             quadratic: about a minute per run at 10,000 revisions)
 #   BENCH_SKIP_ALEMBIC=1      skip Alembic           ALEMBIC=/path/to/alembic  use that one
 #   RETORT_BIN=/path/retort   skip the build and time that binary
+#   RETORT_BASELINE_BIN=/path/retort  also time that build (say, of an earlier commit) on
+#                             the same history and print the ratios: what a change costs
 #   PYTHON=python3            interpreter for the generators
 set -euo pipefail
 
@@ -119,6 +121,15 @@ for n in $SIZES; do
     "$bin" --project "$dir/retort" check
   measure retort "lint" "$n" "$RUNS" \
     "$bin" --project "$dir/retort" lint
+
+  if [ -n "${RETORT_BASELINE_BIN:-}" ]; then
+    measure baseline "upgrade base:head --sql" "$n" "$RUNS" \
+      "$RETORT_BASELINE_BIN" --project "$dir/retort" upgrade base:head --sql
+    measure baseline "check (compile only)" "$n" "$RUNS" \
+      "$RETORT_BASELINE_BIN" --project "$dir/retort" check
+    measure baseline "lint" "$n" "$RUNS" \
+      "$RETORT_BASELINE_BIN" --project "$dir/retort" lint
+  fi
 
   if [ -n "$alembic" ]; then
     "$PY" "$here/alembic_history.py" "$n" "$dir/alembic" --seed "$SEED"

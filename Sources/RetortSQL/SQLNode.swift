@@ -1,5 +1,3 @@
-import Foundation
-
 /// One node of a PostgreSQL raw parse tree, as libpg_query gives it (its JSON form of
 /// `pg_query.proto`). A tagged node is an object with one key, the node type
 /// (`{"ColumnRef": {...}}`); its fields are an object too. Fields holding their proto3
@@ -105,27 +103,127 @@ public indirect enum SQLNode: Hashable, Sendable {
         }
     }
 
-    /// Converts what `JSONSerialization` gives for libpg_query's output.
-    static func from(json value: Any) -> SQLNode {
-        switch value {
-        case let s as String:
-            return .string(s)
-        case let n as NSNumber:
-            switch String(cString: n.objCType) {
-            case "c", "B": return .bool(n.boolValue)
-            case "f", "d": return .double(n.doubleValue)
-            default: return .int(n.intValue)
+    /// Reads libpg_query's JSON output (well-formed by construction) straight into nodes:
+    /// one pass over the bytes, no intermediate Foundation objects.
+    static func read(json bytes: UnsafeBufferPointer<UInt8>) -> SQLNode? {
+        var reader = JSONReader(bytes: bytes)
+        return reader.value()
+    }
+}
+
+private struct JSONReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var at = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    mutating func skipSpace() {
+        while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x0A || bytes[at] == 0x0D || bytes[at] == 0x09 { at += 1 }
+    }
+
+    mutating func value() -> SQLNode? {
+        skipSpace()
+        guard at < bytes.count else { return nil }
+        switch bytes[at] {
+        case UInt8(ascii: "{"):
+            at += 1
+            var fields: [String: SQLNode] = [:]
+            skipSpace()
+            if at < bytes.count, bytes[at] == UInt8(ascii: "}") { at += 1; return .object(fields) }
+            while true {
+                skipSpace()
+                guard let key = string() else { return nil }
+                skipSpace()
+                guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { return nil }
+                at += 1
+                guard let item = value() else { return nil }
+                fields[key] = item
+                skipSpace()
+                guard at < bytes.count else { return nil }
+                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
+                if bytes[at] == UInt8(ascii: "}") { at += 1; return .object(fields) }
+                return nil
             }
-        case let items as [Any]:
-            return .array(items.map(from(json:)))
-        case let fields as [String: Any]:
-            var result: [String: SQLNode] = [:]
-            result.reserveCapacity(fields.count)
-            for (key, item) in fields { result[key] = from(json: item) }
-            return .object(result)
-        default:
+        case UInt8(ascii: "["):
+            at += 1
+            var items: [SQLNode] = []
+            skipSpace()
+            if at < bytes.count, bytes[at] == UInt8(ascii: "]") { at += 1; return .array(items) }
+            while true {
+                guard let item = value() else { return nil }
+                items.append(item)
+                skipSpace()
+                guard at < bytes.count else { return nil }
+                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
+                if bytes[at] == UInt8(ascii: "]") { at += 1; return .array(items) }
+                return nil
+            }
+        case UInt8(ascii: "\""):
+            return string().map(SQLNode.string)
+        case UInt8(ascii: "t"):
+            at += 4
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            at += 5
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            at += 4
             return .null
+        default:
+            let start = at
+            var isDouble = false
+            while at < bytes.count, let c = Optional(bytes[at]), (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { isDouble = true }
+                at += 1
+            }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self)
+            if !isDouble, let n = Int(text) { return .int(n) }
+            return Double(text).map(SQLNode.double)
         }
+    }
+
+    mutating func string() -> String? {
+        guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
+        at += 1
+        let start = at
+        while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\") { at += 1 }
+        if at < bytes.count, bytes[at] == UInt8(ascii: "\"") {
+            defer { at += 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self)
+        }
+        var out = Array(bytes[start..<at])
+        while at < bytes.count {
+            let c = bytes[at]
+            at += 1
+            if c == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
+            guard c == UInt8(ascii: "\\"), at < bytes.count else { out.append(c); continue }
+            let e = bytes[at]
+            at += 1
+            switch e {
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "u"):
+                guard var code = hex4() else { return nil }
+                if (0xD800...0xDBFF).contains(code), at + 1 < bytes.count, bytes[at] == UInt8(ascii: "\\"), bytes[at + 1] == UInt8(ascii: "u") {
+                    at += 2
+                    guard let low = hex4() else { return nil }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                }
+                out += Array(String(Character(Unicode.Scalar(code) ?? "\u{FFFD}")).utf8)
+            default: out.append(e)
+            }
+        }
+        return nil
+    }
+
+    mutating func hex4() -> UInt32? {
+        guard at + 4 <= bytes.count else { return nil }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[at..<(at + 4)]), as: UTF8.self)
+        at += 4
+        return UInt32(text, radix: 16)
     }
 }
 

@@ -59,11 +59,8 @@ public enum SQLParser {
             throw SQLSyntaxError(message: message, offset: byteOffset(cursor: error.pointee.cursorpos, in: sql))
         }
         guard let tree = result.parse_tree else { return [] }
-        let data = Data(bytes: tree, count: strlen(tree))
-        guard let json = try? JSONSerialization.jsonObject(with: data) else {
-            throw SQLSyntaxError(message: "cannot read the parser's output", offset: 0)
-        }
-        let root = SQLNode.from(json: json)
+        let parsed = tree.withMemoryRebound(to: UInt8.self, capacity: strlen(tree)) { SQLNode.read(json: UnsafeBufferPointer(start: $0, count: strlen(tree))) }
+        guard let root = parsed else { throw SQLSyntaxError(message: "cannot read the parser's output", offset: 0) }
         return root["stmts"]?.array.map { raw in
             let start = raw["stmt_location"]?.int ?? 0
             let length = raw["stmt_len"]?.int ?? (bytes.count - start)

@@ -215,8 +215,13 @@ func rawSQLSummary(_ steps: [Step]) -> String {
         if step.fromSQL {
             lines.append("  \(step.location)  understood: \(RevisionWriter.elementLine(step.operation))")
         } else if case .sql(let raw) = step.operation {
+            // With a <reverse> the text runs as written; its DDL is still read into the state.
+            let kept = raw.reverse != nil && !raw.effects.isEmpty
             for (n, statement) in (SQLScript.parsed(raw.forward)?.statements ?? []).enumerated() {
-                lines.append("  \(raw.location(ofStatement: n, or: step.location))  opaque: \(SQLScript.verb(of: statement.parsed))")
+                lines.append("  \(raw.location(ofStatement: n, or: step.location))  \(kept ? "as written" : "opaque"): \(SQLScript.verb(of: statement.parsed))")
+            }
+            for effect in raw.effects {
+                lines.append("  \(step.location)  understood, undone by its <reverse>: \(RevisionWriter.elementLine(effect))")
             }
         }
     }

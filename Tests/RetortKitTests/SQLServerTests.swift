@@ -88,6 +88,31 @@ final class SQLServerTests: XCTestCase {
         ])
     }
 
+    /// With a `<reverse>`, the text runs as written and the author's reverse is the
+    /// downgrade, but the state still follows the DDL: a later element can use what the raw
+    /// SQL created, and a reverse that does not undo the forward is an error.
+    func testRawDDLWithAReverseIsFollowedAndItsReverseChecked() throws {
+        try assertRoundTrips([
+            Self.table,
+            """
+            <sql>
+              <forward>ALTER TABLE students ADD COLUMN nick text; UPDATE students SET nick = name WHERE nick IS NULL</forward>
+              <reverse>ALTER TABLE students DROP COLUMN nick</reverse>
+            </sql>
+            """,
+            #"<create-index table="students" columns="nick"/><drop-column table="students" column="note"/>"#,
+        ])
+        for reverse in ["<reverse>ALTER TABLE students DROP COLUMN name</reverse>", "<reverse>ALTER TABLE students ADD COLUMN other int</reverse>"] {
+            let project = try TemporaryProject([
+                "revisions/0001_r.xml": revisionXML("r1", Self.table),
+                "revisions/0002_r.xml": revisionXML("r2", parent: "r1", "<sql><forward>ALTER TABLE students ADD COLUMN nick text</forward>\(reverse)</sql>"),
+            ])
+            XCTAssertThrowsError(try project.compile(), reverse) { error in
+                XCTAssertEqual((error as? Diagnostic)?.location?.file, "proj/revisions/0002_r.xml", "\(error)")
+            }
+        }
+    }
+
     /// A view over a renamed column and a renamed table: schema.sql at head creates the view
     /// PostgreSQL has after the renames (same definition, same output columns).
     func testViewsFollowRenamesAsPostgresDoes() throws {

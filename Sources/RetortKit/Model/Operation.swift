@@ -164,6 +164,11 @@ public struct RawSQL: Hashable, Sendable {
     public var reverse: String?
     /// Where each statement of `forward` starts in its file (never part of equality).
     public var statementOrigins: [Origin] = []
+    /// What the DDL statements of `forward` and of `reverse` do to the schema, read off the
+    /// parse tree, when the author gave a `<reverse>`: the state follows the text, and the
+    /// self-check proves that the reverse undoes the forward.
+    public var effects: [Operation] = []
+    public var reverseEffects: [Operation] = []
 
     public init(forward: String, reverse: String?) {
         self.forward = forward

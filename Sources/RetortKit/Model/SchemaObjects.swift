@@ -134,10 +134,9 @@ public struct Table: Hashable, Sendable {
     /// Content equality that ignores declaration order: PostgreSQL cannot put a re-added
     /// column back at its old position, so order is not part of a table's identity.
     func sameContent(as other: Table) -> Bool {
-        if self == other { return true }
+        if self == other || sameLayoutFreeContent(as: other) { return true }
         let (a, b) = (self.structural, other.structural)
-        if a == b { return true }
-        return a.sameLayoutFreeContent(as: b)
+        return a == b || a.sameLayoutFreeContent(as: b)
     }
 
     /// Equal but for column, constraint and index order.

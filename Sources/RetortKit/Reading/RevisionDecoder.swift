@@ -263,9 +263,14 @@ extension DeclarationDecoder {
     /// linted and inverted like the element; the statements between stay raw SQL. With a
     /// `<reverse>`, the author's downgrade stands for the whole: it stays one raw step.
     func rawSteps(_ node: XMLNode, _ suppressions: [LintAllow]) throws -> [Step] {
-        let raw = try rawSQL(node)
-        guard raw.reverse == nil, let script = SQLScript.parsed(raw.forward) else { return [Step(.sql(raw), at: node.location, allows: suppressions)] }
+        var raw = try rawSQL(node)
+        guard let script = SQLScript.parsed(raw.forward) else { return [Step(.sql(raw), at: node.location, allows: suppressions)] }
         let ddl = RawDDL(raw.forward, schema: schema)
+        if let reverse = raw.reverse {
+            raw.effects = effects(of: script, ddl, at: node.location)
+            if let reversed = SQLScript.parsed(reverse) { raw.reverseEffects = effects(of: reversed, RawDDL(reverse, schema: schema), at: node.location) }
+            return [Step(.sql(raw), at: node.location, allows: suppressions)]
+        }
         var result: [Step] = []
         var pending: [(statement: SQLScript.Statement, location: SourceLocation)] = []
         func flush() {
@@ -291,6 +296,15 @@ extension DeclarationDecoder {
         }
         flush()
         return result
+    }
+
+    /// The operations the DDL statements of `script` stand for (the others do nothing to the schema Retort knows).
+    func effects(of script: SQLScript, _ ddl: RawDDL, at location: SourceLocation) -> [Operation] {
+        script.statements.flatMap { statement -> [Operation] in
+            guard let elements = ddl.elements(for: statement, at: location),
+                  let steps = try? elements.flatMap({ try operation($0) }) else { return [] }
+            return steps.map(\.operation)
+        }
     }
 
     /// Raw SQL checked by PostgreSQL's parser, each statement's position kept.

@@ -152,8 +152,13 @@ extension SchemaState {
 
         case .sql(let raw):
             guard let reverse = raw.reverse else { return done(operation, [.irreversible(location)]) }
+            // An empty <reverse/> says "nothing to undo": the author takes the text as opaque.
             if reverse.trimmingWhitespace().isEmpty { return done(operation, []) }
-            return done(operation, [.sql(RawSQL(forward: reverse, reverse: raw.forward))])
+            for effect in raw.effects { _ = try apply(effect, at: location) }
+            var inverse = RawSQL(forward: reverse, reverse: raw.forward)
+            inverse.effects = raw.reverseEffects
+            inverse.reverseEffects = raw.effects
+            return done(operation, [.sql(inverse)])
 
         case .irreversible:
             return done(operation, [])
