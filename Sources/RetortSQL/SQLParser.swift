@@ -60,7 +60,8 @@ public enum SQLParser {
         }
         guard let tree = result.parse_tree else { return [] }
         let parsed = tree.withMemoryRebound(to: UInt8.self, capacity: strlen(tree)) { SQLNode.read(json: UnsafeBufferPointer(start: $0, count: strlen(tree))) }
-        guard let root = parsed else { throw SQLSyntaxError(message: "cannot read the parser's output", offset: 0) }
+        guard let parsedRoot = parsed else { throw SQLSyntaxError(message: "cannot read the parser's output", offset: 0) }
+        let root = restoringNegativeIntegers(parsedRoot, bytes)
         return root["stmts"]?.array.map { raw in
             let start = raw["stmt_location"]?.int ?? 0
             let length = raw["stmt_len"]?.int ?? (bytes.count - start)
@@ -81,6 +82,32 @@ public enum SQLParser {
         guard let data = result.pbuf.data else { return [] }
         let buffer = UnsafeRawBufferPointer(start: data, count: Int(result.pbuf.len))
         return ProtobufReader.scanTokens(buffer)
+    }
+
+    /// libpg_query 15-4.0.0 writes a negative integer constant to JSON as `"ival": {}`, the
+    /// same as 0 (its protobuf output keeps the value). The constant's text is at its
+    /// location, so the value is read back from there.
+    static func restoringNegativeIntegers(_ node: SQLNode, _ bytes: [UInt8]) -> SQLNode {
+        switch node {
+        case .object(var fields):
+            if case .object(var body)? = fields["A_Const"], let ival = body["ival"], ival["ival"] == nil,
+               let at = body["location"]?.int, at < bytes.count, bytes[at] == UInt8(ascii: "-") {
+                var i = at + 1
+                while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
+                let digits = bytes[i...].prefix { $0 >= 0x30 && $0 <= 0x39 }
+                if let value = Int(String(decoding: digits, as: UTF8.self)), value != 0 {
+                    body["ival"] = .object(["ival": .int(-value)])
+                    fields["A_Const"] = .object(body)
+                }
+                return .object(fields)
+            }
+            for (key, value) in fields { fields[key] = restoringNegativeIntegers(value, bytes) }
+            return .object(fields)
+        case .array(let items):
+            return .array(items.map { restoringNegativeIntegers($0, bytes) })
+        default:
+            return node
+        }
     }
 
     /// `cursorpos` counts characters from 1 (PostgreSQL's errposition), not bytes.

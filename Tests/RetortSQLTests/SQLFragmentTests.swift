@@ -68,6 +68,10 @@ final class SQLFragmentTests: XCTestCase {
         XCTAssertTrue(try SQLExpression.parse("(a > 0) AND (b IS NOT NULL)").provesNotNull("b"))
         XCTAssertFalse(try SQLExpression.parse("a > 0 OR b IS NOT NULL").provesNotNull("b"))
         XCTAssertEqual(try SQLExpression.parse("gpa  >=  0").structure, try SQLExpression.parse("(GPA >= 0)").structure)
+        // libpg_query's JSON loses negative integers; the parser reads them back from the text.
+        XCTAssertNotEqual(try SQLExpression.parse("-5").structure, try SQLExpression.parse("0").structure)
+        XCTAssertNotEqual(try SQLExpression.parse("x > -3").structure, try SQLExpression.parse("x > - 4").structure)
+        XCTAssertEqual(try SQLExpression.parse("x > -3").structure, try SQLExpression.parse("x>- 3").structure)
     }
 
     func testKeywordListsAgreeWithTheScanner() throws {

@@ -177,6 +177,19 @@ struct RawDDL {
             if let neighbor = body["newValNeighbor"]?.string { attributes.append((body["newValIsAfter"].bool ? "after" : "before", neighbor)) }
             return [element("add-enum-value", attributes)]
 
+        case "CreateExtensionStmt":
+            guard !body["if_not_exists"].bool, let name = body["extname"]?.string else { return nil }
+            var attributes = [("name", name)]
+            for option in body["options"]?.array ?? [] {
+                guard let def = option.node("DefElem"), let value = def["arg"]?.stringValue else { return nil }
+                switch def["defname"]?.string {
+                case "schema": attributes.append(("schema", value))
+                case "new_version": attributes.append(("version", value))
+                default: return nil
+                }
+            }
+            return [element("create-extension", attributes)]
+
         case "CreateSchemaStmt":
             guard !body["if_not_exists"].bool, body["authrole"] == nil, body["schemaElts"] == nil, let name = body["schemaname"]?.string else { return nil }
             return [element("create-schema", [("name", name)])]
