@@ -89,7 +89,7 @@ struct RawDDL {
                 return [element("rename-table", [("from", table), ("to", target)])]
             case "OBJECT_INDEX":
                 guard let index = relation(body["relation"]) else { return nil }
-                return [element("rename-index", [("name", index), ("to", target)])]
+                return [element("rename-index", [("from", index), ("to", target)])]
             case "OBJECT_TABCONSTRAINT":
                 guard let table = relation(body["relation"]), let from = body["subname"]?.string else { return nil }
                 return [element("rename-constraint", [("table", table), ("from", from), ("to", target)])]
