@@ -57,6 +57,9 @@ private struct ViewWalker {
         var columns: [String]?
         /// Named by its relation name rather than an alias, so a relation rename renames qualifiers too.
         var bare: Bool
+        /// Part of a join that merges columns (`USING`, `NATURAL`): `*` cannot be spelled out
+        /// as a list of the sides' columns.
+        var merged = false
     }
 
     let bytes: [UInt8]
@@ -211,9 +214,12 @@ private struct ViewWalker {
                 }
             }
             if let quals = body["quals"] { expression(quals, scopes: [sources] + outer, ctes: ctes) }
+            if body["usingClause"] != nil || body["isNatural"].bool {
+                for i in sources.indices { sources[i].merged = true }
+            }
             if let alias = body["alias"]?["aliasname"]?.string {
-                let columns = sources.allSatisfy { $0.columns != nil } ? sources.flatMap { $0.columns! } : nil
-                return sources + [Source(alias: alias, relation: nil, columns: columns, bare: false)]
+                // An aliased join hides the names inside it.
+                return [Source(alias: alias, relation: nil, columns: nil, bare: false, merged: true)]
             }
             return sources
         case "RangeSubselect":
@@ -252,6 +258,7 @@ private struct ViewWalker {
         var parts: [String] = []
         var expandable = true
         for source in chosen {
+            if source.merged { expandable = false }
             guard let columns = source.columns else { expandable = false; continue }
             for column in columns {
                 if let relation = source.relation { record(relation, column: column) }
