@@ -91,7 +91,7 @@ public enum SQLParser {
         switch node {
         case .object(var fields):
             if case .object(var body)? = fields["A_Const"], let ival = body["ival"], ival["ival"] == nil,
-               let at = body["location"]?.int, at < bytes.count, bytes[at] == UInt8(ascii: "-") {
+               let at = body["location"]?.int, at >= 0, at < bytes.count, bytes[at] == UInt8(ascii: "-") {
                 var i = at + 1
                 while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
                 let digits = bytes[i...].prefix { $0 >= 0x30 && $0 <= 0x39 }

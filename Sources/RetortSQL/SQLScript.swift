@@ -113,6 +113,15 @@ public struct SQLScript: Hashable, Sendable {
             return true
         case "CreateSubscriptionStmt", "DropSubscriptionStmt", "AlterSubscriptionStmt":
             return true
+        case "AlterTableStmt":
+            return (body["cmds"]?.array ?? []).contains { command in
+                command.node("AlterTableCmd")?["subtype"]?.string == "AT_DetachPartition"
+                    && (command.node("AlterTableCmd")?["def"]?.node("PartitionCmd")?["concurrent"].bool ?? false)
+            }
+        case "ClusterStmt":
+            return body["relation"] == nil
+        case "DiscardStmt":
+            return body["target"]?.string == "DISCARD_ALL"
         default:
             return false
         }

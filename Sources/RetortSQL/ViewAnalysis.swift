@@ -68,6 +68,8 @@ private struct ViewWalker {
     let rename: ViewRename?
     var used: [String: (schema: String, name: String, columns: [String])] = [:]
     var edits: [(range: Range<Int>, text: String)] = []
+    /// Where the edits made for `rename` start (the others only respell names).
+    var renamedAt: Set<Int> = []
 
     init(text: String, lookup: @escaping (String?, String) -> CatalogRelation?, rename: ViewRename?) {
         self.bytes = Array(text.utf8)
@@ -137,8 +139,10 @@ private struct ViewWalker {
         }
         let scopes = [sources] + outer
         var output: [String] = []
-        for target in body["targetList"]?.array ?? [] {
+        let targets = body["targetList"]?.array ?? []
+        for (n, target) in targets.enumerated() {
             guard let t = target.node("ResTarget") else { continue }
+            let next = n + 1 < targets.count ? targets[n + 1].node("ResTarget")?["location"]?.int : nil
             if let ref = t["val"]?.node("ColumnRef"), ref["fields"]?.array.last?.node("A_Star") != nil {
                 output += star(ref, sources: sources)
                 continue
@@ -146,46 +150,75 @@ private struct ViewWalker {
             if let val = t["val"] { expression(val, scopes: scopes, ctes: ctes) }
             if let name = t["name"]?.string {
                 output.append(name)
-                collapseAlias(t, name: name)
+                collapseAlias(t, name: name, next: next)
             } else {
                 let name = t["val"].flatMap(SQLExpression.figure)?.name ?? "?column?"
                 output.append(name)
-                keepOutputName(t, name: name)
+                keepOutputName(t, name: name, next: next)
             }
         }
-        for clause in ["whereClause", "groupClause", "havingClause", "sortClause", "windowClause", "distinctClause", "limitCount", "limitOffset"] {
+        for clause in ["whereClause", "groupClause", "havingClause", "windowClause", "distinctClause", "limitCount", "limitOffset"] {
             if let value = body[clause] { expression(value, scopes: scopes, ctes: ctes) }
+        }
+        // ORDER BY a bare name means the output column of that name first, as PostgreSQL reads it.
+        for sort in body["sortClause"]?.array ?? [] {
+            if let ref = sort.node("SortBy")?["node"]?.node("ColumnRef"), let fields = ref["fields"]?.array, fields.count == 1,
+               let name = fields[0].stringValue, output.contains(name) { continue }
+            expression(sort, scopes: scopes, ctes: ctes)
         }
         return output
     }
 
-    /// A renamed column that is an output column without `AS` keeps its output name.
-    mutating func keepOutputName(_ target: SQLNode, name: String) {
-        guard case .column(let schema, let table, let from, _)? = rename, name == from,
-              let ref = target["val"]?.node("ColumnRef"), ref["fields"]?.names.last == from,
-              let first = tokenIndex(at: ref["location"]?.int) else { return }
-        let last = first + 2 * ((ref["fields"]?.array.count ?? 1) - 1)
-        guard last < tokens.count, pendingRename(at: tokens[last].range, schema: schema, table: table) else { return }
-        edits.append((tokens[last].range.upperBound..<tokens[last].range.upperBound, " AS " + Quoting.identifier(from)))
+    /// An output column named after a renamed column (`name`, `name::text`) keeps its
+    /// output name: ` AS old` goes after the target's last token.
+    mutating func keepOutputName(_ target: SQLNode, name: String, next: Int?) {
+        guard case .column(_, _, let from, _)? = rename, name == from, let start = target["location"]?.int else { return }
+        let end = targetEnd(from: start, next: next)
+        guard renamedAt.contains(where: { $0 >= start && $0 < end }),
+              let last = tokens.last(where: { $0.range.upperBound <= end && $0.range.lowerBound >= start }) else { return }
+        edits.append((last.range.upperBound..<last.range.upperBound, " AS " + Quoting.identifier(from)))
     }
 
-    /// `old AS new` renamed to `new AS new` reads `new`: a rename and its inverse give the text back.
-    mutating func collapseAlias(_ target: SQLNode, name: String) {
-        guard case .column(_, _, let from, let to)? = rename, name == to,
-              let ref = target["val"]?.node("ColumnRef"), ref["fields"]?.names.last == from,
-              let first = tokenIndex(at: ref["location"]?.int) else { return }
-        let last = first + 2 * ((ref["fields"]?.array.count ?? 1) - 1)
-        guard last < tokens.count, let at = edits.firstIndex(where: { $0.range == tokens[last].range }) else { return }
-        var alias = last + 1
-        if alias < tokens.count, spelled(tokens[alias].range).uppercased() == "AS" { alias += 1 }
-        guard alias < tokens.count, alias > last, spelled(tokens[alias].range) == Quoting.identifier(to) || spelled(tokens[alias].range).lowercased() == to else { return }
-        let replacement = edits[at].text
-        edits.remove(at: at)
-        edits.append((tokens[last].range.lowerBound..<tokens[alias].range.upperBound, replacement))
+    /// Where a target-list entry starting at `start` ends: before the next entry's `,`, or
+    /// before the clause keyword or `)` that ends the list.
+    func targetEnd(from start: Int, next: Int?) -> Int {
+        if let next { return tokens.last { $0.range.upperBound <= next && spelled($0.range) == "," }?.range.lowerBound ?? next }
+        let clauses: Set<String> = ["FROM", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "UNION", "INTERSECT", "EXCEPT", "FETCH", "FOR", "INTO"]
+        var depth = 0
+        for token in tokens where token.range.lowerBound >= start {
+            let text = spelled(token.range)
+            if text == "(" || text == "[" { depth += 1 } else if text == ")" || text == "]" { if depth == 0 { return token.range.lowerBound }; depth -= 1 }
+            if depth == 0, token.keyword == .reserved, clauses.contains(text.uppercased()) { return token.range.lowerBound }
+            if depth == 0, text == ";" { return token.range.lowerBound }
+        }
+        return bytes.count
     }
 
-    func pendingRename(at range: Range<Int>, schema: String, table: String) -> Bool {
-        edits.contains { $0.range == range }
+    /// `old AS new` renamed to `new AS new` reads `new`: a rename and its inverse give the
+    /// text back. The alias goes when the target renamed a column to the name it gives.
+    mutating func collapseAlias(_ target: SQLNode, name: String, next: Int?) {
+        guard case .column(_, _, _, let to)? = rename, name == to, let start = target["location"]?.int else { return }
+        let end = targetEnd(from: start, next: next)
+        let inside = tokens.filter { $0.range.lowerBound >= start && $0.range.upperBound <= end }
+        guard inside.count >= 3, renamedAt.contains(where: { $0 >= start && $0 < end }) else { return }
+        let alias = inside[inside.count - 1]
+        var cut = inside.count - 1
+        if spelled(inside[cut - 1].range).uppercased() == "AS" { cut -= 1 }
+        guard cut >= 1, spelled(alias.range) == Quoting.identifier(to) || spelled(alias.range).lowercased() == to else { return }
+        // The result must still name the column `to`: PostgreSQL's name for the expression.
+        let expression = String(decoding: bytes[start..<inside[cut - 1].range.upperBound], as: UTF8.self)
+        guard let renamedName = renamedFigure(expression, start: start), renamedName == to else { return }
+        edits.append((inside[cut - 1].range.upperBound..<alias.range.upperBound, ""))
+    }
+
+    /// The name PostgreSQL gives the expression at `start` once the pending edits are applied.
+    func renamedFigure(_ expression: String, start: Int) -> String? {
+        var text = Array(expression.utf8)
+        for edit in edits.sorted(by: { $0.range.lowerBound > $1.range.lowerBound })
+        where edit.range.lowerBound >= start && edit.range.upperBound <= start + text.count {
+            text.replaceSubrange((edit.range.lowerBound - start)..<(edit.range.upperBound - start), with: Array(edit.text.utf8))
+        }
+        return SQLExpression.parsed(String(decoding: text, as: UTF8.self)).flatMap { SQLExpression.figure($0.tree)?.name }
     }
 
     mutating func fromItem(_ item: SQLNode, outer: [[Source]], ctes: [String: [String]?], lateral: [Source]) -> [Source] {
@@ -253,7 +286,8 @@ private struct ViewWalker {
     mutating func star(_ ref: SQLNode, sources: [Source]) -> [String] {
         let fields = ref["fields"]?.array ?? []
         let qualifier = fields.count > 1 ? fields[fields.count - 2].stringValue : nil
-        let chosen = qualifier.map { q in sources.filter { $0.alias == q } } ?? sources.filter { !($0.relation == nil && $0.columns == nil && $0.alias.isEmpty) }
+        // Every FROM item counts for a bare `*`: one whose columns are unknown keeps it as written.
+        let chosen = qualifier.map { q in sources.filter { $0.alias == q } } ?? sources
         var names: [String] = []
         var parts: [String] = []
         var expandable = true
@@ -328,7 +362,10 @@ private struct ViewWalker {
         }
         guard source.columns == relation.columns else { return }
         var name = column
-        if case .column(let schema, let table, let from, let to)? = rename, schema == relation.schema, table == relation.name, from == column { name = to }
+        if case .column(let schema, let table, let from, let to)? = rename, schema == relation.schema, table == relation.name, from == column {
+            name = to
+            renamedAt.insert(tokens[last].range.lowerBound)
+        }
         edit(tokens[last].range, Quoting.identifier(name))
     }
 }

@@ -122,6 +122,8 @@ final class SQLServerTests: XCTestCase {
             <create-view name="names">SELECT s.id, name, upper(s.name) AS shout FROM students s WHERE s.note IS NULL</create-view>
             <create-view name="everything">SELECT * FROM students</create-view>
             <create-view name="name_count">SELECT name, count(*) AS n FROM names GROUP BY name</create-view>
+            <create-view name="casts">SELECT s.name::text, s.note COLLATE "C", lower(name) AS low FROM students s ORDER BY name</create-view>
+            <create-view name="joined">SELECT o.id AS name, s.note FROM students o JOIN students s ON s.id = o.id</create-view>
             """,
             #"<rename-column table="students" from="name" to="full_name"/>"#,
             #"<rename-table from="students" to="pupils"/><add-column table="pupils"><column name="later" type="int"/></add-column>"#,

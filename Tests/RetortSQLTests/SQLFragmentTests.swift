@@ -52,6 +52,11 @@ final class SQLFragmentTests: XCTestCase {
         XCTAssertTrue(try SQLScript.parse("REINDEX INDEX CONCURRENTLY i").statements[0].refusedInTransaction)
         XCTAssertTrue(try SQLScript.parse("VACUUM t").statements[0].refusedInTransaction)
         XCTAssertFalse(try SQLScript.parse("ANALYZE t").statements[0].refusedInTransaction)
+        for sql in ["ALTER TABLE p DETACH PARTITION c CONCURRENTLY", "CLUSTER", "DISCARD ALL"] {
+            XCTAssertTrue(try SQLScript.parse(sql).statements[0].refusedInTransaction, sql)
+        }
+        // A constant with no position in the text (libpg_query writes location -1) is no trouble.
+        XCTAssertNoThrow(try SQLExpression.parse("xmlroot(x, version '1.0', standalone yes)"))
     }
 
     func testExpressionFacts() throws {

@@ -45,7 +45,7 @@ struct RawDDL {
                     guard let column else { return nil }
                     result.append(element("drop-column", [("table", table), ("column", column)]))
                 case "AT_AlterColumnType":
-                    guard let column, let def = command["def"]?.node("ColumnDef"), let typeAt = def["typeName"]?["location"]?.int else { return nil }
+                    guard let column, let def = command["def"]?.node("ColumnDef"), let typeAt = def["typeName"]?["location"]?.int, def["collClause"] == nil else { return nil }
                     var attributes = [("table", table), ("column", column)]
                     let using = def["raw_default"] != nil ? keyword("USING", after: typeAt, before: end) : nil
                     attributes.append(("type", span(typeAt, upTo: using ?? clauseEnd(typeAt, end))))
@@ -119,7 +119,7 @@ struct RawDDL {
             return result.isEmpty ? nil : result
 
         case "IndexStmt":
-            guard !body["if_not_exists"].bool, body["options"] == nil, let table = relation(body["relation"]) else { return nil }
+            guard !body["if_not_exists"].bool, body["options"] == nil, body["tableSpace"] == nil, let table = relation(body["relation"]) else { return nil }
             var columns: [String] = []
             for param in body["indexParams"]?.array ?? [] {
                 guard let elem = param.node("IndexElem"), let name = elem["name"]?.string, elem["opclass"] == nil, elem["collation"] == nil,
@@ -143,7 +143,7 @@ struct RawDDL {
             return [element("create-index", attributes)]
 
         case "ViewStmt":
-            guard !body["replace"].bool, body["aliases"] == nil, body["options"] == nil, body["withCheckOption"]?.string ?? "NO_CHECK_OPTION" == "NO_CHECK_OPTION",
+            guard !body["replace"].bool, body["aliases"] == nil, body["view"]?["relpersistence"]?.string ?? "p" == "p", body["options"] == nil, body["withCheckOption"]?.string ?? "NO_CHECK_OPTION" == "NO_CHECK_OPTION",
                   let name = relation(body["view"]), let at = body["view"]?["location"]?.int, let as_ = keyword("AS", after: at, before: end) else { return nil }
             return [element("create-view", [("name", name)], text: span(after(as_), upTo: end))]
 
@@ -171,7 +171,7 @@ struct RawDDL {
             return [element("create-enum", [("name", name)], values)]
 
         case "AlterEnumStmt":
-            guard let name = qualified(body["typeName"]?.names), let value = body["newVal"]?.string else { return nil }
+            guard !body["skipIfNewValExists"].bool, let name = qualified(body["typeName"]?.names), let value = body["newVal"]?.string else { return nil }
             if let old = body["oldVal"]?.string { return [element("rename-enum-value", [("enum", name), ("from", old), ("to", value)])] }
             var attributes = [("enum", name), ("value", value)]
             if let neighbor = body["newValNeighbor"]?.string { attributes.append((body["newValIsAfter"].bool ? "after" : "before", neighbor)) }
@@ -196,6 +196,7 @@ struct RawDDL {
 
         case "CreateStmt":
             guard !body["if_not_exists"].bool, body["inhRelations"] == nil, body["partspec"] == nil, body["options"] == nil,
+                  body["ofTypename"] == nil, body["tablespacename"] == nil, body["accessMethod"] == nil, body["partbound"] == nil,
                   body["relation"]?["relpersistence"]?.string ?? "p" == "p", let name = relation(body["relation"]) else { return nil }
             var children: [XMLNode] = []
             for item in body["tableElts"]?.array ?? [] {
@@ -222,13 +223,16 @@ struct RawDDL {
     /// A column definition as a `<column>`, plus the constraint elements it cannot carry as
     /// attributes; nil when it holds something the element cannot say.
     func columnElement(_ def: SQLNode, end: Int?, location: SourceLocation) -> (XMLNode, [XMLNode])? {
-        guard let name = def["colname"]?.string, let typeAt = def["typeName"]?["location"]?.int, def["collClause"] == nil else { return nil }
+        guard let name = def["colname"]?.string, let typeAt = def["typeName"]?["location"]?.int, def["collClause"] == nil,
+              def["compression"] == nil, def["storage"] == nil else { return nil }
         let constraints = (def["constraints"]?.array ?? []).compactMap { $0.node("Constraint") }
         let typeEnd = constraints.first?["location"]?.int ?? clauseEnd(typeAt, end ?? bytes.count)
         var attributes: [(String, String)] = [("name", name), ("type", span(typeAt, upTo: typeEnd))]
         var extra: [XMLNode] = []
         for (n, c) in constraints.enumerated() {
             guard c["conname"] == nil || c["contype"]?.string == "CONSTR_CHECK" else { return nil }
+            guard c["nulls_not_distinct"] == nil, c["options"] == nil, c["indexspace"] == nil, c["fk_del_set_cols"] == nil,
+                  !c["is_no_inherit"].bool, !c["deferrable"].bool else { return nil }
             let at = c["location"]?.int ?? 0
             let next = n + 1 < constraints.count ? constraints[n + 1]["location"]?.int : nil
             let limit = next ?? clauseEnd(at, end ?? bytes.count)
@@ -266,7 +270,8 @@ struct RawDDL {
     func constraintElement(_ c: SQLNode, end: Int?, location: SourceLocation) -> XMLNode? {
         var attributes: [(String, String)] = []
         if let name = c["conname"]?.string { attributes.append(("name", name)) }
-        guard !c["deferrable"].bool, c["indexname"] == nil, c["including"] == nil, c["options"] == nil else { return nil }
+        guard !c["deferrable"].bool, c["indexname"] == nil, c["including"] == nil, c["options"] == nil, c["indexspace"] == nil,
+              c["fk_del_set_cols"] == nil, !c["is_no_inherit"].bool, c["access_method"] == nil else { return nil }
         let kind: String
         switch c["contype"]?.string {
         case "CONSTR_PRIMARY", "CONSTR_UNIQUE":
