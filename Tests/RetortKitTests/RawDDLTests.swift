@@ -40,6 +40,7 @@ final class RawDDLTests: XCTestCase {
             ("CREATE TYPE size AS ENUM ('s', 'm'); ALTER TYPE size ADD VALUE 'l' AFTER 'm'; ALTER TYPE mood RENAME VALUE 'calm' TO 'zen'", ["create-enum", "add-enum-value", "rename-enum-value"]),
             ("DROP TYPE mood; DROP SEQUENCE s; DROP SCHEMA extra", ["drop-enum", "drop-sequence", "drop-schema"]),
             ("CREATE SCHEMA other; CREATE EXTENSION citext; DROP EXTENSION citext", ["create-schema", "create-extension", "drop-extension"]),
+            ("ALTER TABLE t ADD COLUMN m Mood, ADD COLUMN n CHARACTER VARYING(20)[]", ["add-column", "add-column"]),
             ("DROP TABLE t", ["drop-table"]),
         ]
         for (sql, expected) in cases {
@@ -51,7 +52,8 @@ final class RawDDLTests: XCTestCase {
         let cases = [
             "DROP TABLE IF EXISTS t", "DROP TABLE t CASCADE", "ALTER TABLE t DROP COLUMN IF EXISTS a", "CREATE INDEX ON t (lower(a))",
             "CREATE OR REPLACE VIEW v AS SELECT 1", "CREATE TABLE IF NOT EXISTS u (id int)", "CREATE EXTENSION IF NOT EXISTS citext",
-            "CREATE SEQUENCE s2 START 5", "UPDATE t SET a = 'x' WHERE id = 1", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+            "CREATE SEQUENCE s2 START 5", "CREATE TABLE u (a int) TABLESPACE pg_default", "CREATE TEMP VIEW v AS SELECT 1",
+            "ALTER TABLE t ADD COLUMN b text COLLATE \"C\"", "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'calm'", "UPDATE t SET a = 'x' WHERE id = 1", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
         ]
         for sql in cases {
             // Opaque SQL without a reverse makes the revision irreversible; the steps say so.

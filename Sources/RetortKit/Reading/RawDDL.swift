@@ -48,7 +48,7 @@ struct RawDDL {
                     guard let column, let def = command["def"]?.node("ColumnDef"), let typeAt = def["typeName"]?["location"]?.int, def["collClause"] == nil else { return nil }
                     var attributes = [("table", table), ("column", column)]
                     let using = def["raw_default"] != nil ? keyword("USING", after: typeAt, before: end) : nil
-                    attributes.append(("type", span(typeAt, upTo: using ?? clauseEnd(typeAt, end))))
+                    attributes.append(("type", typeSpan(typeAt, upTo: using ?? clauseEnd(typeAt, end))))
                     if let using { attributes.append(("using", span(after(using), upTo: clauseEnd(after(using), end)))) }
                     result.append(element("alter-column", attributes))
                 case "AT_SetNotNull", "AT_DropNotNull":
@@ -227,7 +227,7 @@ struct RawDDL {
               def["compression"] == nil, def["storage"] == nil else { return nil }
         let constraints = (def["constraints"]?.array ?? []).compactMap { $0.node("Constraint") }
         let typeEnd = constraints.first?["location"]?.int ?? clauseEnd(typeAt, end ?? bytes.count)
-        var attributes: [(String, String)] = [("name", name), ("type", span(typeAt, upTo: typeEnd))]
+        var attributes: [(String, String)] = [("name", name), ("type", typeSpan(typeAt, upTo: typeEnd))]
         var extra: [XMLNode] = []
         for (n, c) in constraints.enumerated() {
             guard c["conname"] == nil || c["contype"]?.string == "CONSTR_CHECK" else { return nil }
@@ -317,6 +317,20 @@ struct RawDDL {
         let lower = min(max(0, start), bytes.count), upper = min(max(lower, end), bytes.count)
         let tail = tokens.last { $0.range.upperBound <= upper && $0.range.lowerBound >= lower }
         return String(decoding: bytes[lower..<(tail?.range.upperBound ?? upper)], as: UTF8.self).trimmingWhitespace()
+    }
+
+    /// A type as written between `start` and `end`, unquoted names folded to lower case as
+    /// PostgreSQL folds them (`Mood` is the enum `mood`).
+    func typeSpan(_ start: Int, upTo end: Int) -> String {
+        var text = ""
+        var previousEnd: Int?
+        for token in tokens where token.range.lowerBound >= start && token.range.upperBound <= end {
+            if let previousEnd, previousEnd < token.range.lowerBound { text += " " }
+            let spelled = self.spelled(token)
+            text += token.kind == .identifier && !spelled.hasPrefix("\"") || token.keyword != .none ? spelled.lowercased() : spelled
+            previousEnd = token.range.upperBound
+        }
+        return text
     }
 
     /// The end of the token starting at `offset`.
