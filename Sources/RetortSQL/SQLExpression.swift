@@ -24,14 +24,10 @@ public struct SQLExpression: Hashable, Sendable {
 
     /// Parses `text` as exactly one expression, or says why it is not one.
     public static func parse(_ text: String, as slot: SQLSlot = .check) throws(SQLFragmentError) -> SQLExpression {
-        let result = memo.value(text) { text in
-            do throws(SQLFragmentError) { return .success(try make(text)) } catch { return .failure(error) }
-        }
-        switch result {
-        case .success(let expression): return expression
-        case .failure(var error):
-            error.message = error.message.replacingOccurrences(of: "{slot}", with: slot.phrase)
-            throw error
+        do { return try memo.value(text, make) } catch {
+            var named = error
+            named.message = error.message.replacingOccurrences(of: "{slot}", with: slot.phrase)
+            throw named
         }
     }
 
@@ -112,7 +108,6 @@ public struct SQLExpression: Hashable, Sendable {
         self.text = text
         self.tree = tree
         let real = tokens.filter { !$0.isComment }
-        let bytes = Array(text.utf8)
         var references: [ColumnReference] = []
         var constants: [(String, Range<Int>)] = []
         tree.walk { tag, body in
@@ -128,9 +123,7 @@ public struct SQLExpression: Hashable, Sendable {
                 guard let value = body["sval"]?["sval"]?.string ?? (body["sval"] != nil ? "" : nil),
                       let at = body["location"]?.int,
                       let token = real.first(where: { $0.range.lowerBound == at }) else { return }
-                // `E'…'` and `U&'…'` start one byte earlier than their quote; either way the
-                // token's range covers the whole constant.
-                _ = bytes
+                // The token's range covers the whole constant, `E'…'` and `U&'…'` prefixes included.
                 constants.append((value, token.range))
             default:
                 break

@@ -42,15 +42,18 @@ final class ParseMemo<Value: Sendable>: @unchecked Sendable {
     private var entries: [String: Result<Value, SQLFragmentError>] = [:]
     private let lock = NSLock()
 
-    func value(_ text: String, _ make: (String) -> Result<Value, SQLFragmentError>) -> Result<Value, SQLFragmentError> {
+    /// `make(text)`, computed the first time only (a refusal is remembered too).
+    func value(_ text: String, _ make: (String) throws(SQLFragmentError) -> Value) throws(SQLFragmentError) -> Value {
         lock.lock()
-        if let hit = entries[text] { lock.unlock(); return hit }
+        let hit = entries[text]
         lock.unlock()
-        let made = make(text)
+        if let hit { return try hit.get() }
+        let made: Result<Value, SQLFragmentError>
+        do throws(SQLFragmentError) { made = .success(try make(text)) } catch { made = .failure(error) }
         lock.lock()
         entries[text] = made
         lock.unlock()
-        return made
+        return try made.get()
     }
 }
 
@@ -65,7 +68,7 @@ public enum SQLFragment {
         }
     }
 
-    /// `message` with the parser's wording kept and a capital-free start.
+    /// The parser's refusal, its offset moved from the wrapped text back into the fragment.
     static func syntax(_ error: SQLSyntaxError, shift: Int, length: Int) -> SQLFragmentError {
         SQLFragmentError(id: "sql-syntax", message: error.message, offset: min(max(0, error.offset - shift), length))
     }

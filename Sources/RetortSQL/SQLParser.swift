@@ -62,11 +62,21 @@ public enum SQLParser {
         let parsed = tree.withMemoryRebound(to: UInt8.self, capacity: strlen(tree)) { SQLNode.read(json: UnsafeBufferPointer(start: $0, count: strlen(tree))) }
         guard let parsedRoot = parsed else { throw SQLSyntaxError(message: "cannot read the parser's output", offset: 0) }
         let root = restoringNegativeIntegers(parsedRoot, bytes)
+        // One scan of the whole text gives every statement's first and last token.
+        let tokens = ((try? scan(sql)) ?? []).filter { !$0.isComment && $0.kind != .semicolon }
+        var next = 0
         return root["stmts"]?.array.map { raw in
             let start = raw["stmt_location"]?.int ?? 0
             let length = raw["stmt_len"]?.int ?? (bytes.count - start)
-            var range = trimmed(start..<min(bytes.count, start + length), in: bytes)
-            if range.isEmpty { range = start..<start }
+            let end = min(bytes.count, start + length)
+            while next < tokens.count, tokens[next].range.lowerBound < start { next += 1 }
+            var range = start..<start
+            if next < tokens.count, tokens[next].range.upperBound <= end {
+                let first = tokens[next].range.lowerBound
+                while next + 1 < tokens.count, tokens[next + 1].range.upperBound <= end { next += 1 }
+                range = first..<tokens[next].range.upperBound
+                next += 1
+            }
             return ParsedStatement(node: raw["stmt"] ?? .null, range: range)
         } ?? []
     }
@@ -115,14 +125,6 @@ public enum SQLParser {
         let scalars = sql.unicodeScalars
         let index = scalars.index(scalars.startIndex, offsetBy: max(0, Int(cursor) - 1), limitedBy: scalars.endIndex) ?? scalars.endIndex
         return sql.utf8.distance(from: sql.utf8.startIndex, to: index)
-    }
-
-    /// `range` without the whitespace and comments at its start and end.
-    private static func trimmed(_ range: Range<Int>, in bytes: [UInt8]) -> Range<Int> {
-        guard !range.isEmpty, let tokens = try? scan(String(decoding: bytes[range], as: UTF8.self)) else { return range }
-        let real = tokens.filter { !$0.isComment && $0.kind != .semicolon }
-        guard let first = real.first, let last = real.last else { return range.lowerBound..<range.lowerBound }
-        return (range.lowerBound + first.range.lowerBound)..<(range.lowerBound + last.range.upperBound)
     }
 }
 

@@ -6,10 +6,7 @@ public struct SQLQuery: Hashable, Sendable {
     private static let memo = ParseMemo<SQLQuery>()
 
     public static func parse(_ text: String) throws(SQLFragmentError) -> SQLQuery {
-        let result = memo.value(text) { text in
-            do throws(SQLFragmentError) { return .success(try make(text)) } catch { return .failure(error) }
-        }
-        return try result.get()
+        try memo.value(text, make)
     }
 
     public static func parsed(_ text: String) -> SQLQuery? { try? parse(text) }
@@ -69,10 +66,7 @@ public struct SQLScript: Hashable, Sendable {
     private static let memo = ParseMemo<SQLScript>()
 
     public static func parse(_ text: String) throws(SQLFragmentError) -> SQLScript {
-        let result = memo.value(text) { text in
-            do throws(SQLFragmentError) { return .success(try make(text)) } catch { return .failure(error) }
-        }
-        return try result.get()
+        try memo.value(text, make)
     }
 
     public static func parsed(_ text: String) -> SQLScript? { try? parse(text) }

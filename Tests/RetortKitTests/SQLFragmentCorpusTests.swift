@@ -95,6 +95,18 @@ final class SQLFragmentCorpusTests: XCTestCase {
         }
     }
 
+    /// A file with CR LF line endings and the SQL in CDATA: libxml2 hands CDATA over with its
+    /// CR LF (plain text gets LF), and the position still lands on the right line and column.
+    func testPositionsInCDATAWithWindowsLineEndings() throws {
+        let body = "<sql><forward><![CDATA[UPDATE students SET email = 'a' WHERE id < 1;\nUPDATE students SET §WHERE id = 2]]></forward><reverse/></sql>"
+        let (clean, line, column) = marked(revisionXML("r2", parent: "r1", body))
+        let project = try TemporaryProject([
+            "revisions/0001_init.xml": revisionXML("r1", "<create-table name=\"students\"><column name=\"id\" type=\"int\"/><column name=\"email\" type=\"text\"/></create-table>"),
+            "revisions/0002_next.xml": clean.replacingOccurrences(of: "\n", with: "\r\n"),
+        ])
+        assertDiagnostic(try project.compile(), id: "sql-syntax", file: "proj/revisions/0002_next.xml", line: line, column: column, contains: "\"WHERE\"")
+    }
+
     /// The whole command: exit 2, `path:line:col: error[sql-syntax]: ...`, and `out/` as it was.
     func testTheCommandRefusesAndLeavesOutputAlone() throws {
         let project = try TemporaryProject([

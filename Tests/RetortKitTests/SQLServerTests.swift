@@ -6,21 +6,6 @@ import XCTest
 /// views follow renames the way the server does, and the steps the server refuses because
 /// a view depends on them are refused by the compiler too.
 final class SQLServerTests: XCTestCase {
-    /// Compiles `upgrades` (bodies of `<upgrade>`) and fails with every problem the server
-    /// finds going up, down and up, whole and revision by revision.
-    func assertRoundTrips(_ upgrades: [String], file: StaticString = #filePath, line: UInt = #line) throws {
-        let roundTrip = ServerRoundTrip(server: try PostgresServer.shared())
-        var files: [String: String] = [:]
-        for (n, upgrade) in upgrades.enumerated() {
-            files["revisions/000\(n + 1)_r.xml"] = revisionXML("r\(n + 1)", parent: n == 0 ? nil : "r\(n)", upgrade)
-        }
-        let project = try TemporaryProject(files)
-        let compiled = try CompiledProject(project.directory)
-        let walk = try roundTrip.everyRevision(compiled)
-        for problem in try roundTrip.wholeHistory(compiled) + walk.problems { XCTFail(problem, file: file, line: line) }
-        XCTAssertEqual(walk.verified, upgrades.count, "revisions verified", file: file, line: line)
-    }
-
     static let table = """
         <create-table name="students">
           <column name="id" type="bigint" primary-key="true"/>

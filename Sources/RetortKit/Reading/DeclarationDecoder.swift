@@ -216,7 +216,7 @@ struct DeclarationDecoder {
         var body = ""
         for child in try reader.children(allowed: ["lint-allow"]) where child.name != "lint-allow" { _ = child }
         if node.text.trimmingWhitespace().isEmpty { throw reader.fail("<\(node.name)> needs its query as text") }
-        body = try reader.sqlText(node.text, of: node, as: .viewBody)
+        body = try ElementReader.sqlText(node.text, of: node, as: .viewBody)
         return View(name: try reader.qualified("name", defaultSchema: schema), body: body,
                     materialized: try reader.bool("materialized") ?? false, comment: try reader.optional("comment"), origin: Origin(node.location))
     }

@@ -95,7 +95,7 @@ struct ElementReader {
 
     /// The element's text as SQL for `slot`, whitespace around it removed (and for a view
     /// body a final `;`), checked like `sql(_:as:)`.
-    func sqlText(_ text: String, of element: XMLNode, as slot: SQLSlot) throws -> String {
+    static func sqlText(_ text: String, of element: XMLNode, as slot: SQLSlot) throws -> String {
         let lead = text.utf8.count - String(text.drop(while: \.isWhitespace)).utf8.count
         var body = text.trimmingWhitespace()
         if slot == .viewBody, body.hasSuffix(";") {

@@ -33,7 +33,7 @@ struct RawDDL {
             guard body["objtype"]?.string == "OBJECT_TABLE", !body["missing_ok"].bool, let table = relation(body["relation"]) else { return nil }
             let commands = (body["cmds"]?.array ?? []).compactMap { $0.node("AlterTableCmd") }
             var result: [XMLNode] = []
-            for (n, command) in commands.enumerated() {
+            for command in commands {
                 guard !command["missing_ok"].bool, command["behavior"]?.string != "DROP_CASCADE" else { return nil }
                 let column = command["name"]?.string
                 switch command["subtype"]?.string {
@@ -74,7 +74,6 @@ struct RawDDL {
                 default:
                     return nil
                 }
-                _ = n
             }
             return result.isEmpty ? nil : result
 

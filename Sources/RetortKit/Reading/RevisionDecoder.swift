@@ -253,7 +253,7 @@ extension DeclarationDecoder {
         guard let forward, !forward.text.trimmingWhitespace().isEmpty else { throw reader.fail("<sql> needs a non-empty <forward>", id: "missing-element") }
         var reverseText: String?
         if let reverse {
-            reverseText = reverse.text.trimmingWhitespace().isEmpty ? "" : try reader.sqlText(reverse.text, of: reverse, as: .script)
+            reverseText = reverse.text.trimmingWhitespace().isEmpty ? "" : try ElementReader.sqlText(reverse.text, of: reverse, as: .script)
         }
         return try script(forward.text, of: forward, reverse: reverseText)
     }
@@ -310,7 +310,7 @@ extension DeclarationDecoder {
     /// Raw SQL checked by PostgreSQL's parser, each statement's position kept.
     func script(_ text: String, of element: XMLNode, reverse: String?) throws -> RawSQL {
         let reader = try ElementReader(element, allowed: element.attributes.map(\.name))
-        let forward = try reader.sqlText(text, of: element, as: .script)
+        let forward = try ElementReader.sqlText(text, of: element, as: .script)
         let lead = text.utf8.count - String(text.drop(while: \.isWhitespace)).utf8.count
         let statements = SQLScript.parsed(forward)?.statements ?? []
         var raw = RawSQL(forward: forward, reverse: reverse)

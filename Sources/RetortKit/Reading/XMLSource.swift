@@ -95,9 +95,8 @@ final class XMLSource: Sendable {
             } else if starts("<![CDATA[", at: i) {
                 i += 9
                 while i < bytes.count, !starts("]]>", at: i) {
-                    // libxml2 reads CR LF as one LF inside CDATA too.
-                    let crlf = bytes[i] == 0x0D && byte(i + 1) == 0x0A
-                    if depth == 0 { if decoded >= target { break }; decoded += crlf ? 0 : 1 }
+                    // CDATA reaches the reader byte for byte, CR LF included (libxml2 keeps it).
+                    if depth == 0 { if decoded >= target { break }; decoded += 1 }
                     i += 1
                 }
                 if decoded >= target && depth == 0 && !starts("]]>", at: i) { break }

@@ -1,3 +1,4 @@
+import XCTest
 import Foundation
 @testable import RetortKit
 
@@ -217,5 +218,28 @@ struct ProbeOutput {
         var lines = sections[key] ?? []
         while lines.last == "" { lines.removeLast() }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension XCTestCase {
+    /// Compiles the revisions (bodies of `<upgrade>`, in order) and fails with every problem
+    /// the server finds in the scripts, going up, down and up, whole and revision by
+    /// revision; the whole-history scripts are also tried in the other transaction `modes`.
+    func assertRoundTrips(_ upgrades: [String], modes: [TransactionMode] = [], file: StaticString = #filePath, line: UInt = #line) throws {
+        let roundTrip = ServerRoundTrip(server: try PostgresServer.shared())
+        var files: [String: String] = [:]
+        for (n, upgrade) in upgrades.enumerated() {
+            files["revisions/000\(n + 1)_r.xml"] = revisionXML("r\(n + 1)", parent: n == 0 ? nil : "r\(n)", upgrade)
+        }
+        let project = try TemporaryProject(files)
+        let compiled = try CompiledProject(project.directory)
+        let walk = try roundTrip.everyRevision(compiled)
+        for problem in try roundTrip.wholeHistory(compiled) + walk.problems { XCTFail(problem, file: file, line: line) }
+        XCTAssertEqual(walk.verified, upgrades.count, "revisions verified", file: file, line: line)
+        for mode in modes {
+            for problem in try roundTrip.wholeHistory(try CompiledProject(project.directory, transaction: mode)) {
+                XCTFail("transaction \(mode.rawValue): \(problem)", file: file, line: line)
+            }
+        }
     }
 }

@@ -9,7 +9,8 @@ struct DestructiveSQLRule: LintRule {
                   LintExample("<sql><forward>/*!*/TRUNCATE courses</forward><reverse/></sql>"),
                   LintExample("<sql><forward>-- don't keep them\n/*!*/ALTER TABLE students DROP COLUMN score</forward><reverse>ALTER TABLE students ADD COLUMN score numeric(5,2)</reverse></sql>"),
                   LintExample("<sql><forward>UPDATE students SET age = 1 WHERE id = 1; /*!*/DROP TABLE grades CASCADE</forward><reverse/></sql>"),
-                  LintExample("<sql><forward>/*!*/UPDATE students SET age = (SELECT max(age) FROM students WHERE age &lt; 100)</forward><reverse/></sql>")],
+                  LintExample("<sql><forward>/*!*/UPDATE students SET age = (SELECT max(age) FROM students WHERE age &lt; 100)</forward><reverse/></sql>"),
+                  LintExample("<sql><forward>/*!*/WITH gone AS (DELETE FROM students RETURNING id) SELECT count(*) FROM gone</forward><reverse/></sql>")],
         passing: [LintExample("<sql><forward>DELETE FROM students WHERE age &lt; 0</forward><reverse/></sql>"),
                   LintExample("<sql><forward>UPDATE students SET nickname = 'drop' WHERE nickname IS NULL</forward><reverse/></sql>")])
 
