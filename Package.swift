@@ -32,26 +32,74 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "RetortKit",
+            name: "RetortModel",
+            dependencies: ["RetortSQL"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RetortReading",
             dependencies: [
                 "CLibXML2",
-                "RetortSQL",
+                "RetortModel",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RetortGraph",
+            dependencies: ["RetortModel"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RetortState",
+            dependencies: ["RetortModel"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RetortCompiler",
+            dependencies: ["RetortReading", "RetortGraph", "RetortState"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RetortRendering",
+            dependencies: ["RetortState"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RetortDiff",
+            dependencies: ["RetortRendering"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RetortScripts",
+            dependencies: [
+                "RetortCompiler",
+                "RetortRendering",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RetortLint",
+            dependencies: ["RetortScripts"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RetortKit",
+            dependencies: ["RetortLint", "RetortDiff"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "retort",
             dependencies: [
                 "RetortKit",
-                "RetortSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "RetortKitTests",
-            dependencies: ["RetortKit", "RetortSQL"],
+            dependencies: ["RetortKit"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,6 +2,12 @@ import RetortSQL
 import ArgumentParser
 import Foundation
 import RetortKit
+import RetortModel
+import RetortReading
+import RetortGraph
+import RetortRendering
+import RetortDiff
+import RetortScripts
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Scaffold a project: settings, one model file and revisions/.")

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import RetortKit
+import RetortModel
+import RetortReading
+import RetortGraph
+import RetortCompiler
+import RetortDiff
 
 // The commands that read and extend the revision graph. They load the project and build
 // the graph but do not replay it, so they work on a history whose operations do not (yet)

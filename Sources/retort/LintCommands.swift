@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 import RetortKit
+import RetortModel
+import RetortReading
+import RetortGraph
+import RetortLint
 
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import RetortKit
+import RetortReading
+import RetortCompiler
+import RetortScripts
 
 struct Retort: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RetortKit
+import RetortModel
 
 /// Runs the command line; every failure becomes a diagnostic and exit status 2.
 func runRetort() -> Never {

@@ -1,5 +1,15 @@
 import Foundation
 import XCTest
+@testable import RetortSQL
+@testable import RetortModel
+@testable import RetortReading
+@testable import RetortGraph
+@testable import RetortState
+@testable import RetortCompiler
+@testable import RetortRendering
+@testable import RetortDiff
+@testable import RetortScripts
+@testable import RetortLint
 @testable import RetortKit
 
 /// Autogenerate, proved: from a history that builds model set A, the revision generated
@@ -15,7 +25,7 @@ final class AutogenerateTests: XCTestCase {
     }
 
     /// Generates the revision taking the head of `revisions` to `models`, as `revision --autogenerate` does.
-    func autogenerate(models: [String: String], revisions: [String: String], id: String) throws -> (xml: String, operations: [RetortKit.Operation]) {
+    func autogenerate(models: [String: String], revisions: [String: String], id: String) throws -> (xml: String, operations: [RetortModel.Operation]) {
         let (_, compilation) = try compile(models: models, revisions: revisions)
         let target = try XCTUnwrap(compilation.modelState)
         let operations = try Autogenerate.operations(from: compilation.headState, to: target)

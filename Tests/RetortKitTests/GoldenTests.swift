@@ -1,5 +1,15 @@
 import Foundation
 import XCTest
+@testable import RetortSQL
+@testable import RetortModel
+@testable import RetortReading
+@testable import RetortGraph
+@testable import RetortState
+@testable import RetortCompiler
+@testable import RetortRendering
+@testable import RetortDiff
+@testable import RetortScripts
+@testable import RetortLint
 @testable import RetortKit
 
 /// Each fixture's project compiles to exactly its committed `out/`. Set RETORT_RECORD=1

@@ -1,4 +1,14 @@
 import XCTest
+@testable import RetortSQL
+@testable import RetortModel
+@testable import RetortReading
+@testable import RetortGraph
+@testable import RetortState
+@testable import RetortCompiler
+@testable import RetortRendering
+@testable import RetortDiff
+@testable import RetortScripts
+@testable import RetortLint
 @testable import RetortKit
 
 /// Every DDL form Retort translates is read as its operation (none falls back to opaque

@@ -1,4 +1,14 @@
 import Foundation
+@testable import RetortSQL
+@testable import RetortModel
+@testable import RetortReading
+@testable import RetortGraph
+@testable import RetortState
+@testable import RetortCompiler
+@testable import RetortRendering
+@testable import RetortDiff
+@testable import RetortScripts
+@testable import RetortLint
 @testable import RetortKit
 
 // SplitMix64 lives in Support/SplitMix64.swift.

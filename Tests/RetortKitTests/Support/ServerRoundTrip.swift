@@ -1,5 +1,15 @@
 import XCTest
 import Foundation
+@testable import RetortSQL
+@testable import RetortModel
+@testable import RetortReading
+@testable import RetortGraph
+@testable import RetortState
+@testable import RetortCompiler
+@testable import RetortRendering
+@testable import RetortDiff
+@testable import RetortScripts
+@testable import RetortLint
 @testable import RetortKit
 
 /// A project compiled by Retort's library, its scripts written to a temporary folder that

@@ -1,0 +1,29 @@
+import Foundation
+
+/// SPEC §5's JSON: `{"findings": [...], "summary": {"error", "warning", "info"}}`.
+public enum JSONReporter {
+    package struct Entry: Codable {
+        package var rule, severity, category, file: String
+        package var line, column: Int
+        package var revision, message, help: String
+    }
+
+    package struct Document: Codable {
+        package var findings: [Entry]
+        package var summary: Summary
+    }
+
+    public static func render(_ findings: [Finding]) throws -> String {
+        let document = Document(findings: findings.map {
+            Entry(rule: $0.rule, severity: $0.severity.rawValue, category: $0.category.rawValue, file: $0.location.file,
+                  line: $0.location.line, column: $0.location.column, revision: $0.revision, message: $0.message, help: $0.help)
+        }, summary: Summary(findings))
+        return try encode(document)
+    }
+
+    package static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,73 @@
+import Crypto
+import Foundation
+import RetortModel
+import RetortCompiler
+
+/// Every file `retort sql` writes, by path relative to the output folder.
+public struct Artifacts: Sendable {
+    public var files: [String: [UInt8]]
+
+    /// Paths in byte order: the order files are written, listed and hashed in.
+    public var sortedPaths: [String] { files.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+
+    public static let toolVersion = "0.1.0"
+
+    /// Builds the artifacts of SPEC §4 from a compilation.
+    public static func build(_ compilation: Compilation) throws -> Artifacts {
+        let assembler = ScriptAssembler(compilation)
+        let graph = compilation.graph
+        let project = compilation.project
+        let name = project.settings.name
+        var files: [String: [UInt8]] = [:]
+        func put(_ path: String, _ text: String) { files[path] = Array(text.utf8) }
+
+        let upSteps = VersionPlanner.upgrade(graph, graph.order, from: [])
+        let reversed = Array(graph.order.reversed())
+        let downSteps = VersionPlanner.downgrade(graph, reversed, from: graph.heads)
+        let perRevisionMode: TransactionMode = project.settings.transaction == .none ? .none : .perRevision
+        var upgradeFile: [Int: String] = [:], downgradeFile: [Int: String] = [:]
+        for (at, index) in graph.order.enumerated() {
+            let revision = graph.revisions[index]
+            let up = "upgrade/\(revision.stem).sql"
+            let upBlock = assembler.upgradeBlock(index, upSteps[at])
+            let isFirstRoot = graph.parents[index].isEmpty
+            put(up, assembler.assemble(title: "Retort upgrade: \(name), revision \(revision.id)",
+                                       preamble: isFirstRoot ? [assembler.versionTableDDL()] : [], blocks: [upBlock], mode: perRevisionMode))
+            upgradeFile[index] = up
+            let down = "downgrade/\(revision.stem).sql"
+            let downBlock = assembler.downgradeBlock(index, downSteps[reversed.count - 1 - at])
+            put(down, assembler.assemble(title: "Retort downgrade: \(name), revision \(revision.id)", preamble: [], blocks: [downBlock], mode: perRevisionMode))
+            downgradeFile[index] = down
+        }
+        put("upgrade.sql", assembler.upgradeScript(graph.order, from: [], title: "Retort upgrade: \(name), base -> head (\(graph.order.count) revisions)"))
+        put("downgrade.sql", assembler.downgradeScript(reversed, from: graph.heads, title: "Retort downgrade: \(name), head -> base (\(graph.order.count) revisions)"))
+        put("schema.sql", assembler.schemaScript(title: "Retort schema: \(name) at head"))
+
+        let chains = ManifestChain.hashes(graph)
+        let manifest = Manifest(
+            tool: "retort", toolVersion: toolVersion, format: Manifest.currentFormat, project: name,
+            target: .init(postgres: project.settings.targetPostgres),
+            versionTable: project.settings.versionTable.schema + "." + project.settings.versionTable.name,
+            transaction: project.settings.transaction.rawValue,
+            heads: graph.heads.map { graph.revisions[$0].id },
+            historySha256: ManifestChain.historyHash(graph, chains),
+            headSchemaSha256: ManifestChain.schemaFingerprint(compilation.headState),
+            revisions: graph.order.map { index in
+                let revision = graph.revisions[index]
+                let digest = revision.digest
+                return .init(id: revision.id, parents: revision.parents, dependsOn: revision.dependsOn, branchLabels: revision.branchLabels,
+                             message: revision.message, source: revision.location.file, sourceSha256: revision.sourceHash,
+                             contentSha256: digest.content, chainSha256: chains[index],
+                             upgradeOperations: digest.upgrade.map(\.entry), downgradeOperations: digest.downgrade.map { $0.map(\.entry) },
+                             upgrade: upgradeFile[index]!, downgrade: downgradeFile[index]!,
+                             irreversible: compilation.revisions[index].irreversibleAt != nil)
+            },
+            inputs: Dictionary(uniqueKeysWithValues: project.inputs.map { ($0.path, $0.sha256) }),
+            outputs: Dictionary(uniqueKeysWithValues: files.map { ($0.key, SHA256.hash(data: $0.value).hexString) })
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        files["manifest.json"] = Array(try encoder.encode(manifest)) + [UInt8(ascii: "\n")]
+        return Artifacts(files: files)
+    }
+}

@@ -1,0 +1,159 @@
+import RetortSQL
+import RetortModel
+import RetortGraph
+import RetortState
+import RetortCompiler
+import RetortRendering
+/// One revision's part of a script: comment lines, then statements.
+public struct ScriptBlock: Sendable {
+    public var header: [String]
+    public var statements: [Statement]
+}
+
+/// Lays statements out as a psql script: transaction boundaries per the project's mode,
+/// statements PostgreSQL refuses in a transaction block placed outside one, the version
+/// table's guard and bookkeeping around each revision.
+public struct ScriptAssembler: Sendable {
+    public var compilation: Compilation
+    package var settings: ProjectSettings { compilation.project.settings }
+    package var graph: RevisionGraph { compilation.graph }
+
+    public init(_ compilation: Compilation) { self.compilation = compilation }
+
+    // MARK: - Whole scripts
+
+    /// Upgrade through `revisions` (replay order) starting with the heads `start`.
+    public func upgradeScript(_ revisions: [Int], from start: [Int], title: String, mode: TransactionMode? = nil, createVersionTable: Bool? = nil) -> String {
+        let steps = VersionPlanner.upgrade(graph, revisions, from: start)
+        let blocks = zip(revisions, steps).map { upgradeBlock($0, $1) }
+        let createTable = createVersionTable ?? start.isEmpty
+        return assemble(title: title, preamble: createTable ? [versionTableDDL()] : [], blocks: blocks, mode: mode ?? settings.transaction)
+    }
+
+    /// Downgrade through `revisions` (reverse replay order) starting with the heads `start`.
+    public func downgradeScript(_ revisions: [Int], from start: [Int], title: String, mode: TransactionMode? = nil) -> String {
+        let steps = VersionPlanner.downgrade(graph, revisions, from: start)
+        let blocks = zip(revisions, steps).map { downgradeBlock($0, $1) }
+        return assemble(title: title, preamble: [], blocks: blocks, mode: mode ?? settings.transaction)
+    }
+
+    /// The head state as one CREATE script, stamped with the heads.
+    public func schemaScript(title: String) -> String {
+        var statements = StateRenderer.statements(for: compilation.headState)
+        statements.append(versionTableDDL())
+        for head in graph.heads {
+            statements.append(Statement("INSERT INTO \(PostgresRenderer.name(settings.versionTable)) (version_num) VALUES (\(Quoting.literal(graph.revisions[head].id)));"))
+        }
+        let block = ScriptBlock(header: ["-- Schema at head: \(graph.heads.map { graph.revisions[$0].id }.joined(separator: " "))"], statements: statements)
+        return assemble(title: title, preamble: [], blocks: [block], mode: settings.transaction == .none ? .none : .single)
+    }
+
+    // MARK: - Blocks
+
+    package func upgradeBlock(_ index: Int, _ step: VersionStep) -> ScriptBlock {
+        let compiled = compilation.revisions[index]
+        let revision = compiled.revision
+        let parents = revision.parents.isEmpty ? "(none)" : revision.parents.joined(separator: " ")
+        var header = ["-- Revision \(revision.id): \(commentSafe(revision.message))",
+                      "-- \(revision.parents.count > 1 ? "Parents" : "Parent"): \(parents)   Source: \(commentSafe(revision.location.file))"]
+        if !revision.dependsOn.isEmpty { header.append("-- Depends on: \(revision.dependsOn.joined(separator: " "))") }
+        var statements: [Statement] = []
+        if settings.guardEnabled { statements.append(guardStatement(revision.id, expected: step.expected, upgrade: true)) }
+        statements += compiled.upgrade.flatMap(PostgresRenderer.render)
+        statements += step.changes.map(versionStatement)
+        return ScriptBlock(header: header, statements: statements)
+    }
+
+    package func downgradeBlock(_ index: Int, _ step: VersionStep) -> ScriptBlock {
+        let compiled = compilation.revisions[index]
+        let revision = compiled.revision
+        let target = revision.parents.isEmpty ? "base" : revision.parents.joined(separator: " ")
+        let header = ["-- Downgrade revision \(revision.id): \(commentSafe(revision.message))",
+                      "-- Back to: \(target)   Source: \(commentSafe(revision.location.file))"]
+        var statements: [Statement] = []
+        if settings.guardEnabled { statements.append(guardStatement(revision.id, expected: step.expected, upgrade: false)) }
+        if let at = compiled.irreversibleAt {
+            statements.append(PostgresRenderer.raise("retort: revision \(revision.id) cannot be downgraded: the raw SQL at \(at) has no <reverse>"))
+            return ScriptBlock(header: header, statements: statements)
+        }
+        statements += compiled.downgrade.flatMap(PostgresRenderer.render)
+        statements += step.changes.map(versionStatement)
+        return ScriptBlock(header: header, statements: statements)
+    }
+
+    /// Stops the script before any change unless the version table holds exactly `expected`.
+    package func guardStatement(_ id: String, expected: [String], upgrade: Bool) -> Statement {
+        let table = PostgresRenderer.name(settings.versionTable)
+        let want = expected.joined(separator: " ")
+        let action = upgrade ? "upgrade to" : "downgrade of"
+        let body = """
+
+            DECLARE
+                found text;
+            BEGIN
+                SELECT coalesce(string_agg(version_num, ' ' ORDER BY version_num COLLATE "C"), '') INTO found FROM \(table);
+                IF found <> \(Quoting.literal(want)) THEN
+                    RAISE EXCEPTION 'retort: % expects version [%] but the database is at [%]', \(Quoting.literal("\(action) \(id)")), \(Quoting.literal(want)), found;
+                END IF;
+            END
+
+            """
+        let tag = dollarTag(for: body)
+        return Statement("DO \(tag)\(body)\(tag);")
+    }
+
+    package func versionStatement(_ change: VersionChange) -> Statement {
+        let table = PostgresRenderer.name(settings.versionTable)
+        switch change {
+        case .insert(let id):
+            return Statement("INSERT INTO \(table) (version_num) VALUES (\(Quoting.literal(id)));")
+        case .update(let from, let to):
+            return Statement("UPDATE \(table) SET version_num = \(Quoting.literal(to)) WHERE version_num = \(Quoting.literal(from));")
+        case .delete(let id):
+            return Statement("DELETE FROM \(table) WHERE version_num = \(Quoting.literal(id));")
+        }
+    }
+
+    package func versionTableDDL() -> Statement {
+        let table = settings.versionTable
+        let key = PostgresNaming.clip(Array(table.name.utf8), to: 59) + "_pkc"
+        return Statement("""
+            CREATE TABLE IF NOT EXISTS \(PostgresRenderer.name(table)) (
+                version_num character varying(32) NOT NULL,
+                CONSTRAINT \(Quoting.identifier(key)) PRIMARY KEY (version_num)
+            );
+            """)
+    }
+
+    // MARK: - Layout
+
+    package func assemble(title: String, preamble: [Statement], blocks: [ScriptBlock], mode: TransactionMode) -> String {
+        var lines = [
+            "-- \(commentSafe(title))",
+            "-- Generated by Retort from \(commentSafe(compilation.project.displayPath(compilation.project.directory))); do not edit. Run with psql.",
+            "\\set ON_ERROR_STOP on",
+        ]
+        if let timeout = settings.lockTimeout { lines.append("SET lock_timeout = \(Quoting.literal(timeout));") }
+        var open = false
+        func emit(_ statement: Statement) {
+            if mode != .none {
+                if statement.transactional && !open { lines.append("BEGIN;"); open = true }
+                if !statement.transactional && open { lines.append("COMMIT;"); open = false }
+            }
+            lines.append(statement.sql)
+        }
+        if !preamble.isEmpty {
+            lines.append("")
+            for statement in preamble { emit(statement) }
+            if mode == .perRevision, open { lines.append("COMMIT;"); open = false }
+        }
+        for block in blocks {
+            lines.append("")
+            lines += block.header
+            for statement in block.statements { emit(statement) }
+            if mode == .perRevision, open { lines.append("COMMIT;"); open = false }
+        }
+        if open { lines.append("COMMIT;") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,355 @@
+import RetortSQL
+import RetortModel
+/// An operation as the state machine resolved it (every name explicit, serial columns
+/// expanded) and the operations that undo it, derived from the state it was applied to.
+public struct AppliedOperation: Sendable {
+    public var forward: Operation
+    public var inverse: [Operation]
+}
+
+extension SchemaState {
+    /// Checks `operation` against this state, applies it and returns its exact inverse.
+    /// Errors name the operation's position and, where it matters, the conflicting object's.
+    public mutating func apply(_ operation: Operation, at location: SourceLocation) throws -> AppliedOperation {
+        var context = ApplyContext(operation: operation.elementName, location: location)
+        switch operation {
+        case .createSchema(var info):
+            try context.checkIdentifier(info.name)
+            if let existing = self[.schema(info.name)] {
+                throw context.fail("schema \(q(info.name)) already exists\(existing.origin.addedAt)")
+            }
+            info.origin = Origin(location)
+            self[.schema(info.name)] = .schema(info)
+            return done(.createSchema(info), [.dropSchema(info.name)])
+
+        case .dropSchema(let name):
+            guard case .schema(let info) = self[.schema(name)] else { throw context.fail("schema \(q(name)) does not exist") }
+            if let member = objects.keys.sorted().first(where: { $0.schemaName == name }) {
+                throw context.fail("schema \(q(name)) is not empty: it holds \(member)")
+            }
+            self[.schema(name)] = nil
+            return done(operation, [.createSchema(info)])
+
+        case .createExtension(var ext):
+            try context.checkIdentifier(ext.name)
+            if let existing = self[.extension(ext.name)] {
+                throw context.fail("extension \(q(ext.name)) already exists\(existing.origin.addedAt)")
+            }
+            if let schema = ext.schema { try requireSchema(schema, &context) }
+            ext.origin = Origin(location)
+            self[.extension(ext.name)] = .extension(ext)
+            return done(.createExtension(ext), [.dropExtension(ext.name)])
+
+        case .dropExtension(let name):
+            guard case .extension(let ext) = self[.extension(name)] else { throw context.fail("extension \(q(name)) does not exist") }
+            if let user = tables.lazy.flatMap({ t in t.columns.map { (t, $0) } }).first(where: { SQLType.extensionTypes[$0.1.type.base] == name && $0.1.type.userType == nil }) {
+                throw context.fail("extension \(q(name)) is still used by column \(q(user.1.name)) of table \(q(user.0.name.description))")
+            }
+            self[.extension(name)] = nil
+            return done(operation, [.createExtension(ext)])
+
+        case .createEnum(var type):
+            try context.checkName(type.name)
+            try requireSchema(type.name.schema, &context)
+            if let existing = self[.type(type.name)] ?? self[.relation(type.name)] {
+                throw context.fail("a \(existing.kindName) named \(q(type.name.description)) already exists\(existing.origin.addedAt)")
+            }
+            if type.values.isEmpty { throw context.fail("enum \(q(type.name.description)) has no values") }
+            if let duplicate = firstDuplicate(type.values) {
+                throw context.fail("enum \(q(type.name.description)) lists value \(q(duplicate)) twice")
+            }
+            type.origin = Origin(location)
+            self[.type(type.name)] = .enumType(type)
+            return done(.createEnum(type), [.dropEnum(type.name)])
+
+        case .dropEnum(let name):
+            let type = try requireEnum(name, &context)
+            if let usage = enumUsages(of: name).first {
+                throw context.fail("type \(q(name.description)) is still used by column \(q(usage.column)) of table \(q(usage.table.description))")
+            }
+            self[.type(name)] = nil
+            return done(operation, [.createEnum(type)])
+
+        case .addEnumValue(let name, let value, let placement):
+            var type = try requireEnum(name, &context)
+            if type.values.contains(value) {
+                throw context.fail("enum \(q(name.description)) already has value \(q(value))\(type.origin.addedAt)")
+            }
+            let old = type.values
+            switch placement {
+            case nil:
+                type.values.append(value)
+            case .before(let neighbour), .after(let neighbour):
+                guard let at = type.values.firstIndex(of: neighbour) else {
+                    throw context.fail("enum \(q(name.description)) has no value \(q(neighbour))\(didYouMean(neighbour, among: type.values))")
+                }
+                if case .before = placement { type.values.insert(value, at: at) } else { type.values.insert(value, at: at + 1) }
+            }
+            self[.type(name)] = .enumType(type)
+            return done(operation, [.rebuildEnum(name, values: old, comment: type.comment, usages: enumUsages(of: name))])
+
+        case .renameEnumValue(let name, let from, let to):
+            var type = try requireEnum(name, &context)
+            guard let at = type.values.firstIndex(of: from) else {
+                throw context.fail("enum \(q(name.description)) has no value \(q(from))\(didYouMean(from, among: type.values))")
+            }
+            if type.values.contains(to) { throw context.fail("enum \(q(name.description)) already has value \(q(to))") }
+            type.values[at] = to
+            self[.type(name)] = .enumType(type)
+            let restoreDefaults = try followEnumValueRename(of: name, from: from, to: to, &context)
+            return done(operation, [.renameEnumValue(name, from: to, to: from)] + restoreDefaults)
+
+        case .rebuildEnum(let name, let values, _, _):
+            var type = try requireEnum(name, &context)
+            if values.isEmpty { throw context.fail("enum \(q(name.description)) needs at least one value") }
+            if let duplicate = firstDuplicate(values) { throw context.fail("enum \(q(name.description)) lists value \(q(duplicate)) twice") }
+            let old = type.values
+            type.values = values
+            self[.type(name)] = .enumType(type)
+            let usages = enumUsages(of: name)
+            return done(.rebuildEnum(name, values: values, comment: type.comment, usages: usages),
+                        [.rebuildEnum(name, values: old, comment: type.comment, usages: usages)])
+
+        case .createSequence(var sequence):
+            try context.checkName(sequence.name)
+            try requireSchema(sequence.name.schema, &context)
+            try requireFreeRelation(sequence.name, &context)
+            if let type = sequence.type { sequence.type = try resolveType(type, &context) }
+            sequence.origin = Origin(location)
+            putSequence(sequence)
+            return done(.createSequence(sequence), [.dropSequence(sequence.name)])
+
+        case .dropSequence(let name):
+            guard let sequence = sequence(name) else {
+                throw context.fail("sequence \(q(name.description)) does not exist\(didYouMeanRelation(name))")
+            }
+            if let owner = sequence.ownedBy {
+                throw context.fail("sequence \(q(name.description)) belongs to column \(q(owner.column)) of table \(q(owner.table.description)); drop or alter the column instead")
+            }
+            removeSequence(sequence)
+            return done(operation, [.createSequence(sequence)])
+
+        case .createView(var view):
+            try context.checkName(view.name)
+            try requireSchema(view.name.schema, &context)
+            try requireFreeRelation(view.name, &context)
+            view.origin = Origin(location)
+            view = analyzed(view)
+            registerView(view)
+            return done(.createView(view), [.dropView(view.name, materialized: view.materialized)])
+
+        case .dropView(let name, _):
+            guard let view = view(name) else {
+                throw context.fail("view \(q(name.description)) does not exist\(didYouMeanRelation(name))")
+            }
+            try refuseIfViewsUse(name, column: nil, "drop view \(q(name.description))", &context)
+            unregisterView(view)
+            return done(.dropView(name, materialized: view.materialized), [.createView(view)])
+
+        case .comment(var target, let text):
+            if case .view(let name) = target, view(name)?.materialized == true { target = .materializedView(name) }
+            let old = try setComment(target, text, &context)
+            return done(.comment(target, text), [.comment(target, old)])
+
+        case .sql(let raw):
+            guard let reverse = raw.reverse else { return done(operation, [.irreversible(location)]) }
+            // An empty <reverse/> says "nothing to undo": the author takes the text as opaque.
+            if reverse.trimmingWhitespace().isEmpty { return done(operation, []) }
+            for effect in raw.effects { _ = try apply(effect, at: location) }
+            var inverse = RawSQL(forward: reverse, reverse: raw.forward)
+            inverse.effects = raw.reverseEffects
+            inverse.reverseEffects = raw.effects
+            return done(operation, [.sql(inverse)])
+
+        case .irreversible:
+            return done(operation, [])
+
+        case .createTable, .dropTable, .renameTable, .addColumn, .dropColumn, .renameColumn, .alterColumn,
+             .addConstraint, .validateConstraint, .dropConstraint, .renameConstraint,
+             .createIndex, .dropIndex, .renameIndex:
+            return try applyTableOperation(operation, &context)
+        }
+    }
+
+    package func done(_ forward: Operation, _ inverse: [Operation]) -> AppliedOperation {
+        AppliedOperation(forward: forward, inverse: inverse)
+    }
+
+    // MARK: - Shared checks
+
+    package func requireSchema(_ name: String, _ context: inout ApplyContext) throws {
+        if self[.schema(name)] == nil {
+            let schemas = objects.keys.compactMap { if case .schema(let s) = $0 { s } else { nil } }
+            throw context.fail("schema \(q(name)) does not exist\(didYouMean(name, among: schemas))")
+        }
+    }
+
+    package func requireEnum(_ name: QualifiedName, _ context: inout ApplyContext) throws -> EnumType {
+        guard let type = enumType(name) else {
+            let enums = objects.keys.compactMap { if case .type(let t) = $0, t.schema == name.schema { t.name } else { nil } }
+            throw context.fail("enum \(q(name.description)) does not exist\(didYouMean(name.name, among: enums))")
+        }
+        return type
+    }
+
+    package func requireFreeRelation(_ name: QualifiedName, _ context: inout ApplyContext) throws {
+        if let existing = self[.relation(name)] {
+            var origin = existing.origin
+            if case .index(let owner) = existing { origin = table(owner)?.origin ?? origin }
+            if case .identitySequence(let owner) = existing { origin = table(owner)?.origin ?? origin }
+            throw context.fail("a \(existing.kindName) named \(q(name.description)) already exists\(origin.addedAt)")
+        }
+        if case .enumType(let type) = self[.type(name)] {
+            throw context.fail("a type named \(q(name.description)) already exists\(type.origin.addedAt)")
+        }
+    }
+
+    package func didYouMeanRelation(_ name: QualifiedName) -> String {
+        let names = objects.keys.compactMap { if case .relation(let r) = $0, r.schema == name.schema { r.name } else { nil } }
+        return didYouMean(name.name, among: names)
+    }
+
+    /// PostgreSQL stores enum constants by value, so a renamed value is renamed wherever it
+    /// is used. Retort follows it in the defaults of the enum's columns (a default that is
+    /// one constant, `'active'` or `'active'::status`); in a check or an index expression that
+    /// names such a column it cannot tell an enum constant from text, and refuses.
+    /// Returns the operations that give the defaults back their exact text after the
+    /// inverse rename (which writes the constant its own way).
+    package mutating func followEnumValueRename(of type: QualifiedName, from: String, to: String, _ context: inout ApplyContext) throws -> [Operation] {
+        var restore: [Operation] = []
+        for usage in enumUsages(of: type) {
+            var table = self.table(usage.table)!
+            let at = table.columnIndex(usage.column)!
+            if usage.arrayDepth == 0, let expression = table.columns[at].defaultExpression,
+               let renamed = ExpressionFacts.renamingLiteral(in: expression, from: from, to: to) {
+                table.columns[at].defaultExpression = renamed
+                self[.relation(usage.table)] = .table(table)
+                var change = AlterColumn(table: usage.table, column: usage.column)
+                change.defaultExpression = .some(expression)
+                restore.append(.alterColumn(change))
+            }
+            let expressions = usage.dependents.checks.map { ("check \(q($0.name))", $0.checkExpression ?? "") }
+                + usage.dependents.indexes.map { index in
+                    ("index \(q(index.name))", (index.elements.compactMap { if case .expression(let e) = $0 { e } else { nil } } + [index.predicate ?? ""]).joined(separator: " "))
+                }
+            if let (object, _) = expressions.first(where: { ExpressionFacts.containsString(from, in: $0.1) }) {
+                throw context.fail("\(object) of table \(q(usage.table.description)) compares column \(q(usage.column)) with \(q(from)) in SQL text, which Retort cannot rename; drop it before the rename and add it back after")
+            }
+        }
+        return restore
+    }
+
+    /// Every column whose type is the enum `name`, in table and column order.
+    package func enumUsages(of name: QualifiedName) -> [EnumUsage] {
+        tables.flatMap { table in
+            table.columns.filter { $0.type.userType == name }.map { column in
+                EnumUsage(table: table.name, column: column.name, arrayDepth: column.type.arrayDepth,
+                          defaultExpression: column.defaultExpression,
+                          dependents: table.expressionDependents(of: column.name))
+            }
+        }
+    }
+
+    /// Resolves a type as written against built-in names, enums and extension types.
+    package func resolveType(_ type: SQLType, _ context: inout ApplyContext) throws -> SQLType {
+        if type.userType != nil { return type }
+        let words = type.base
+        let lowered = words.asciiLowercased()
+        if let canonical = SQLType.builtinAliases[lowered] {
+            return SQLType(base: canonical, modifiers: type.modifiers, arrayDepth: type.arrayDepth)
+        }
+        let parts = words.split(separator: ".", maxSplits: 1).map { String($0).trimmingCharacters(quote: "\"") }
+        let name = parts.count == 2 ? QualifiedName(schema: parts[0], name: parts[1]) : QualifiedName(schema: defaultSchema, name: parts[0])
+        if enumType(name) != nil {
+            return SQLType(base: name.description, modifiers: type.modifiers, arrayDepth: type.arrayDepth, userType: name)
+        }
+        if let ext = SQLType.extensionTypes[lowered] {
+            guard self[.extension(ext)] != nil else {
+                throw context.fail("type \(q(words)) needs extension \(q(ext)); add <create-extension name=\"\(ext)\"/> first")
+            }
+            return SQLType(base: lowered, modifiers: type.modifiers, arrayDepth: type.arrayDepth)
+        }
+        let enums = objects.keys.compactMap { if case .type(let t) = $0 { t.name } else { nil } }
+        throw context.fail("unknown type \(q(words))\(didYouMean(lowered, among: Array(SQLType.builtinAliases.keys) + enums + ["serial", "bigserial"]))")
+    }
+
+    /// Sets a comment and returns the previous one.
+    package mutating func setComment(_ target: CommentTarget, _ text: String?, _ context: inout ApplyContext) throws -> String? {
+        switch target {
+        case .schema(let name):
+            guard case .schema(var info) = self[.schema(name)] else { throw context.fail("schema \(q(name)) does not exist") }
+            defer { info.comment = text; self[.schema(name)] = .schema(info) }
+            return info.comment
+        case .table(let name):
+            var table = try requireTable(name, &context)
+            defer { table.comment = text; self[.relation(name)] = .table(table) }
+            return table.comment
+        case .column(let name, let column):
+            var table = try requireTable(name, &context)
+            let at = try requireColumn(table, column, &context)
+            defer { table.columns[at].comment = text; self[.relation(name)] = .table(table) }
+            return table.columns[at].comment
+        case .view(let name), .materializedView(let name):
+            guard var view = view(name) else { throw context.fail("view \(q(name.description)) does not exist\(didYouMeanRelation(name))") }
+            defer { view.comment = text; self[.relation(name)] = .view(view) }
+            return view.comment
+        case .index(let name):
+            let (owner, at) = try requireIndex(name, &context)
+            var table = self.table(owner)!
+            defer { table.indexes[at].comment = text; self[.relation(owner)] = .table(table) }
+            return table.indexes[at].comment
+        case .type(let name):
+            var type = try requireEnum(name, &context)
+            defer { type.comment = text; self[.type(name)] = .enumType(type) }
+            return type.comment
+        case .sequence(let name):
+            guard var sequence = sequence(name) else { throw context.fail("sequence \(q(name.description)) does not exist\(didYouMeanRelation(name))") }
+            defer { sequence.comment = text; self[.relation(name)] = .sequence(sequence) }
+            return sequence.comment
+        }
+    }
+}
+
+/// The operation being applied, for error messages.
+package struct ApplyContext {
+    package var operation: String
+    package var location: SourceLocation
+
+    package func fail(_ message: String) -> Diagnostic {
+        Diagnostic("state", at: location, "\(operation): \(message)")
+    }
+
+    package func checkIdentifier(_ name: String) throws {
+        if name.isEmpty { throw fail("empty name") }
+        if name.utf8.count > PostgresNaming.maxIdentifierBytes {
+            throw fail("identifier \(q(name)) is \(name.utf8.count) bytes long; PostgreSQL's limit is 63 bytes")
+        }
+        if name.unicodeScalars.contains("\u{0}") { throw fail("identifier contains U+0000") }
+    }
+
+    package func checkName(_ name: QualifiedName) throws {
+        try checkIdentifier(name.schema)
+        try checkIdentifier(name.name)
+    }
+}
+
+package func firstDuplicate(_ values: [String]) -> String? {
+    var seen = Set<String>()
+    for value in values where !seen.insert(value).inserted { return value }
+    return nil
+}
+
+extension ObjectKey {
+    package var schemaName: String? {
+        switch self {
+        case .schema, .extension: nil
+        case .type(let q), .relation(let q), .constraint(let q), .dependents(let q): q.schema
+        }
+    }
+}
+
+extension String {
+    package func trimmingCharacters(quote: Character) -> String {
+        count >= 2 && first == quote && last == quote ? String(dropFirst().dropLast()) : self
+    }
+}

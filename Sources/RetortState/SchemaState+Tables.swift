@@ -1,0 +1,409 @@
+import RetortSQL
+import RetortModel
+/// Tables, columns, constraints and indexes: the operations that touch a table.
+extension SchemaState {
+    package mutating func applyTableOperation(_ operation: Operation, _ context: inout ApplyContext) throws -> AppliedOperation {
+        switch operation {
+        case .createTable(let table, let ownedSequences):
+            let (created, sequences) = try resolveNewTable(table, ownedSequences: ownedSequences, &context)
+            for sequence in sequences { putSequence(sequence) }
+            register(created)
+            return done(.createTable(created, ownedSequences: sequences), [.dropTable(created.name)])
+
+        case .dropTable(let name):
+            let table = try requireTable(name, &context)
+            try refuseIfViewsUse(name, column: nil, "drop table \(q(name.description))", &context)
+            if let (referrer, fk) = foreignKeys(referencing: name).first(where: { $0.0 != name }) {
+                throw context.fail("table \(q(name.description)) is referenced by foreign key \(q(fk.name)) of table \(q(referrer.description))\(fk.origin.addedAt); drop that constraint first")
+            }
+            let owned = sequencesOwned(by: name)
+            for sequence in owned { removeSequence(sequence) }
+            unregister(table)
+            return done(operation, [.createTable(table, ownedSequences: owned)])
+
+        case .renameTable(let name, let newName):
+            var table = try requireTable(name, &context)
+            let target = name.renamed(newName)
+            try context.checkIdentifier(newName)
+            try requireFreeRelation(target, &context)
+            let views = followingRename(.relation(schema: name.schema, from: name.name, to: newName), of: name)
+            unregister(table)
+            let moved = dependents(of: name)
+            self[.dependents(name)] = nil
+            if !moved.isEmpty { self[.dependents(target)] = .dependents(moved) }
+            table.name = target
+            for (i, constraint) in table.constraints.enumerated() {
+                if case .foreignKey(var fk) = constraint.kind, fk.referencedTable == name {
+                    fk.referencedTable = target
+                    table.constraints[i].kind = .foreignKey(fk)
+                }
+            }
+            register(table)
+            for referrer in Set(moved.referrers) where referrer != name {
+                var other = self.table(referrer)!
+                for (i, constraint) in other.constraints.enumerated() {
+                    if case .foreignKey(var fk) = constraint.kind, fk.referencedTable == name {
+                        fk.referencedTable = target
+                        other.constraints[i].kind = .foreignKey(fk)
+                    }
+                }
+                self[.relation(referrer)] = .table(other)
+            }
+            for var sequence in moved.sequences.compactMap(sequence) {
+                sequence.ownedBy?.table = target
+                self[.relation(sequence.name)] = .sequence(sequence)
+            }
+            store(views: views)
+            return done(operation, [.renameTable(target, to: name.name)])
+
+        case .addColumn(let name, let column, let ownedSequence):
+            var table = try requireTable(name, &context)
+            var chosen = Set<String>()
+            if let existing = table.column(column.name) {
+                throw context.fail("column \(q(column.name)) already exists on table \(q(name.description))\(existing.origin.addedAt)")
+            }
+            if let ownedSequence {
+                try requireFreeRelation(ownedSequence.name, &context)
+                putSequence(ownedSequence)
+            }
+            let (added, sequence) = try resolveColumn(column, table: name, chosen: &chosen, &context)
+            var resolved = added
+            resolved.generated = resolved.generated.map { ExpressionFacts.canonicalizingReferences(in: $0, to: table.columns.map(\.name) + [resolved.name]) }
+            table.columns.append(resolved)
+            self[.relation(name)] = .table(table)
+            registerIdentitySequence(of: resolved, in: name)
+            if let sequence { putSequence(sequence) }
+            return done(.addColumn(name, resolved, ownedSequence: ownedSequence ?? sequence), [.dropColumn(name, resolved.name)])
+
+        case .dropColumn(let name, let columnName):
+            var table = try requireTable(name, &context)
+            let at = try requireColumn(table, columnName, &context)
+            try refuseIfViewsUse(name, column: columnName, "drop column \(q(columnName)) of table \(q(name.description))", &context)
+            if let (referrer, fk) = foreignKeys(referencing: name).first(where: { pair in
+                pair.1.foreignKey!.referencedColumns.contains(columnName) && !(pair.0 == name && pair.1.kind.columns.contains(columnName))
+            }) {
+                throw context.fail("column \(q(columnName)) of table \(q(name.description)) is referenced by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
+            }
+            let column = table.columns[at]
+            let droppedConstraints = table.constraints.filter { $0.involves(columnName) }
+            let droppedIndexes = table.indexes.filter { $0.involves(columnName) }
+            unregister(table)
+            table.columns.remove(at: at)
+            table.constraints.removeAll { $0.involves(columnName) }
+            table.indexes.removeAll { $0.involves(columnName) }
+            register(table)
+            let owned = sequencesOwned(by: name).first { $0.ownedBy?.column == columnName }
+            if let owned { removeSequence(owned) }
+            let inverse: [Operation] = [.addColumn(name, column, ownedSequence: owned)]
+                + droppedConstraints.map { .addConstraint(name, $0) }
+                + droppedIndexes.map { .createIndex(name, $0, concurrently: false) }
+            return done(operation, inverse)
+
+        case .renameColumn(let name, let from, let to):
+            let table = try requireTable(name, &context)
+            _ = try requireColumn(table, from, &context)
+            try context.checkIdentifier(to)
+            if let existing = table.column(to) {
+                throw context.fail("column \(q(to)) already exists on table \(q(name.description))\(existing.origin.addedAt)")
+            }
+            let views = followingRename(.column(schema: name.schema, table: name.name, from: from, to: to), of: name)
+            self[.relation(name)] = .table(table.renamingColumn(from, to: to))
+            store(views: views)
+            for (referrer, _) in foreignKeys(referencing: name) where referrer != name {
+                self[.relation(referrer)] = .table(self.table(referrer)!.renamingReferencedColumn(of: name, from, to: to))
+            }
+            for var sequence in sequencesOwned(by: name) where sequence.ownedBy?.column == from {
+                sequence.ownedBy?.column = to
+                self[.relation(sequence.name)] = .sequence(sequence)
+            }
+            return done(operation, [.renameColumn(name, from: to, to: from)])
+
+        case .alterColumn(let change):
+            return try alterColumn(change, &context)
+
+        case .addConstraint(let name, let constraint):
+            var table = try requireTable(name, &context)
+            var chosen = Set<String>()
+            let resolved = try resolveConstraint(constraint, in: table, chosen: &chosen, &context)
+            var inverse: [Operation] = [.dropConstraint(name, resolved.name)]
+            if case .primaryKey(let columns) = resolved.kind {
+                for column in columns {
+                    let at = table.columnIndex(column)!
+                    if table.columns[at].nullable {
+                        table.columns[at].nullable = false
+                        var restore = AlterColumn(table: name, column: column)
+                        restore.nullable = true
+                        inverse.append(.alterColumn(restore))
+                    }
+                }
+            }
+            table.constraints.append(resolved)
+            self[.relation(name)] = .table(table)
+            registerConstraintName(resolved, of: name)
+            return done(.addConstraint(name, resolved), inverse)
+
+        case .validateConstraint(let name, let constraintName):
+            var table = try requireTable(name, &context)
+            let at = try requireConstraint(table, constraintName, &context)
+            let old = table.constraints[at]
+            switch old.kind {
+            case .check, .foreignKey: break
+            case .primaryKey, .unique:
+                throw context.fail("constraint \(q(constraintName)) is a \(old.kind.nameLabel == "pkey" ? "primary key" : "unique constraint"); only check and foreign-key constraints can be validated")
+            }
+            guard old.notValid else { return done(operation, []) }
+            table.constraints[at].notValid = false
+            self[.relation(name)] = .table(table)
+            // PostgreSQL cannot mark a constraint NOT VALID again: drop it and add it back.
+            return done(operation, [.dropConstraint(name, constraintName), .addConstraint(name, old)])
+
+        case .dropConstraint(let name, let constraintName, _):
+            var table = try requireTable(name, &context)
+            let at = try requireConstraint(table, constraintName, &context)
+            let old = table.constraints[at]
+            let rebinding = old.kind.ownsIndex ? try foreignKeys(needing: old.kind.columns, of: table, "constraint \(q(constraintName))", &context) : []
+            unregisterConstraintName(old, of: name)
+            table.constraints.remove(at: at)
+            self[.relation(name)] = .table(table)
+            return done(.dropConstraint(name, constraintName, rebinding: rebinding), [.addConstraint(name, old)])
+
+        case .renameConstraint(let name, let from, let to):
+            var table = try requireTable(name, &context)
+            let at = try requireConstraint(table, from, &context)
+            try context.checkIdentifier(to)
+            if table.constraintIndex(to) != nil {
+                throw context.fail("table \(q(name.description)) already has a constraint named \(q(to))")
+            }
+            let old = table.constraints[at]
+            if old.kind.ownsIndex { try requireFreeRelation(name.renamed(to), &context) }
+            unregisterConstraintName(old, of: name)
+            table.constraints[at].name = to
+            registerConstraintName(table.constraints[at], of: name)
+            self[.relation(name)] = .table(table)
+            return done(operation, [.renameConstraint(name, from: to, to: from)])
+
+        case .createIndex(let name, let index, let concurrently):
+            var table = try requireTable(name, &context)
+            var chosen = Set<String>()
+            let resolved = try resolveIndex(index, in: table, chosen: &chosen, &context)
+            table.indexes.append(resolved)
+            self[.relation(name)] = .table(table)
+            self[.relation(name.renamed(resolved.name))] = .index(table: name)
+            return done(.createIndex(name, resolved, concurrently: concurrently), [.dropIndex(name.renamed(resolved.name), concurrently: concurrently)])
+
+        case .dropIndex(let indexName, let concurrently, _):
+            let (owner, at) = try requireIndex(indexName, &context)
+            var table = table(owner)!
+            let old = table.indexes[at]
+            let rebinding = old.isKey ? try foreignKeys(needing: old.columnNames, of: table, "index \(q(old.name))", &context) : []
+            table.indexes.remove(at: at)
+            self[.relation(owner)] = .table(table)
+            self[.relation(indexName)] = nil
+            return done(.dropIndex(indexName, concurrently: concurrently, rebinding: rebinding), [.createIndex(owner, old, concurrently: concurrently)])
+
+        case .renameIndex(let indexName, let newName):
+            let (owner, at) = try requireIndex(indexName, &context)
+            try context.checkIdentifier(newName)
+            let target = indexName.renamed(newName)
+            try requireFreeRelation(target, &context)
+            var table = table(owner)!
+            table.indexes[at].name = newName
+            self[.relation(owner)] = .table(table)
+            self[.relation(indexName)] = nil
+            self[.relation(target)] = .index(table: owner)
+            return done(operation, [.renameIndex(target, to: indexName.name)])
+
+        default:
+            preconditionFailure("not a table operation: \(operation.elementName)")
+        }
+    }
+
+    // MARK: - Lookups with errors
+
+    package func requireTable(_ name: QualifiedName, _ context: inout ApplyContext) throws -> Table {
+        guard let table = table(name) else {
+            if let other = self[.relation(name)] {
+                throw context.fail("\(q(name.description)) is a \(other.kindName), not a table")
+            }
+            throw context.fail("table \(q(name.description)) does not exist\(didYouMeanRelation(name))")
+        }
+        return table
+    }
+
+    package func requireColumn(_ table: Table, _ column: String, _ context: inout ApplyContext) throws -> Int {
+        guard let at = table.columnIndex(column) else {
+            throw context.fail("table \(q(table.name.description)) has no column \(q(column))\(didYouMean(column, among: table.columns.map(\.name)))")
+        }
+        return at
+    }
+
+    package func requireConstraint(_ table: Table, _ name: String, _ context: inout ApplyContext) throws -> Int {
+        guard let at = table.constraintIndex(name) else {
+            throw context.fail("table \(q(table.name.description)) has no constraint \(q(name))\(didYouMean(name, among: table.constraints.map(\.name)))")
+        }
+        return at
+    }
+
+    /// A regular index (not one backing a constraint): its table and position.
+    package func requireIndex(_ name: QualifiedName, _ context: inout ApplyContext) throws -> (QualifiedName, Int) {
+        guard case .index(let owner) = self[.relation(name)], let table = table(owner) else {
+            throw context.fail("index \(q(name.description)) does not exist\(didYouMeanRelation(name))")
+        }
+        guard let at = table.indexIndex(name.name) else {
+            throw context.fail("index \(q(name.description)) backs constraint \(q(name.name)) of table \(q(owner.description)); use drop-constraint or rename-constraint")
+        }
+        return (owner, at)
+    }
+
+    /// The foreign keys that reference `key` (columns of `table`), which must be rebound
+    /// when that key goes; an error when no other key on those columns remains.
+    package func foreignKeys(needing key: [String], of table: Table, _ what: String, _ context: inout ApplyContext) throws -> [TableConstraint] {
+        let needing = foreignKeys(referencing: table.name).filter { Set($0.1.foreignKey!.referencedColumns) == Set(key) }
+        guard let (referrer, fk) = needing.first else { return [] }
+        if uniqueKeys(of: table).filter({ Set($0) == Set(key) }).count == 1 {
+            throw context.fail("\(what) is needed by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
+        }
+        return needing.map { TableConstraint(table: $0.0, constraint: $0.1) }
+    }
+
+    /// Foreign keys in any table that reference `table`, by referring table.
+    package func foreignKeys(referencing table: QualifiedName) -> [(QualifiedName, Constraint)] {
+        var seen = Set<QualifiedName>()
+        return dependents(of: table).referrers.filter { seen.insert($0).inserted }.flatMap { name in
+            (self.table(name)?.constraints ?? []).compactMap { c in c.foreignKey?.referencedTable == table ? (name, c) : nil }
+        }
+    }
+
+    package func sequencesOwned(by table: QualifiedName) -> [SchemaSequence] {
+        dependents(of: table).sequences.compactMap(sequence)
+    }
+
+    package func dependents(of table: QualifiedName) -> Dependents {
+        if case .dependents(let d) = self[.dependents(table)] { return d }
+        return Dependents()
+    }
+
+    package mutating func updateDependents(of table: QualifiedName, _ change: (inout Dependents) -> Void) {
+        var d = dependents(of: table)
+        change(&d)
+        self[.dependents(table)] = d.isEmpty ? nil : .dependents(d)
+    }
+
+    /// Stores a sequence, recording it with the table that owns it.
+    package mutating func putSequence(_ sequence: SchemaSequence) {
+        self[.relation(sequence.name)] = .sequence(sequence)
+        if let owner = sequence.ownedBy?.table {
+            updateDependents(of: owner) { d in
+                if !d.sequences.contains(sequence.name) { d.sequences.append(sequence.name); d.sequences.sort() }
+            }
+        }
+    }
+
+    package mutating func removeSequence(_ sequence: SchemaSequence) {
+        self[.relation(sequence.name)] = nil
+        if let owner = sequence.ownedBy?.table {
+            updateDependents(of: owner) { d in d.sequences.removeAll { $0 == sequence.name } }
+        }
+    }
+
+    /// Column sets of the table's primary key, unique constraints and plain unique indexes.
+    package func uniqueKeys(of table: Table) -> [[String]] {
+        table.constraints.compactMap { $0.kind.ownsIndex ? $0.kind.columns : nil } + table.indexes.filter(\.isKey).map(\.columnNames)
+    }
+
+    // MARK: - Registration of a table's names
+
+    package mutating func register(_ table: Table) {
+        self[.relation(table.name)] = .table(table)
+        for index in table.indexes { self[.relation(table.name.renamed(index.name))] = .index(table: table.name) }
+        for column in table.columns { registerIdentitySequence(of: column, in: table.name) }
+        for constraint in table.constraints { registerConstraintName(constraint, of: table.name) }
+    }
+
+    package mutating func unregister(_ table: Table) {
+        self[.relation(table.name)] = nil
+        for index in table.indexes { self[.relation(table.name.renamed(index.name))] = nil }
+        for column in table.columns { unregisterIdentitySequence(of: column, in: table.name) }
+        for constraint in table.constraints { unregisterConstraintName(constraint, of: table.name) }
+    }
+
+    package mutating func registerIdentitySequence(of column: Column, in table: QualifiedName) {
+        if let sequence = column.identitySequence { self[.relation(table.renamed(sequence))] = .identitySequence(table: table) }
+    }
+
+    package mutating func unregisterIdentitySequence(of column: Column, in table: QualifiedName) {
+        if let sequence = column.identitySequence { self[.relation(table.renamed(sequence))] = nil }
+    }
+
+    package mutating func registerConstraintName(_ constraint: Constraint, of table: QualifiedName) {
+        let key = ObjectKey.constraint(table.renamed(constraint.name))
+        var owners: [QualifiedName] = []
+        if case .constraintOwners(let existing) = self[key] { owners = existing }
+        owners.append(table)
+        self[key] = .constraintOwners(owners.sorted())
+        if constraint.kind.ownsIndex { self[.relation(table.renamed(constraint.name))] = .index(table: table) }
+        if let fk = constraint.foreignKey {
+            updateDependents(of: fk.referencedTable) { d in
+                d.referrers.append(table)
+                d.referrers.sort()
+            }
+        }
+    }
+
+    package mutating func unregisterConstraintName(_ constraint: Constraint, of table: QualifiedName) {
+        let key = ObjectKey.constraint(table.renamed(constraint.name))
+        if case .constraintOwners(var owners) = self[key], let at = owners.firstIndex(of: table) {
+            owners.remove(at: at)
+            self[key] = owners.isEmpty ? nil : .constraintOwners(owners)
+        }
+        if constraint.kind.ownsIndex { self[.relation(table.renamed(constraint.name))] = nil }
+        if let fk = constraint.foreignKey {
+            updateDependents(of: fk.referencedTable) { d in
+                if let at = d.referrers.firstIndex(of: table) { d.referrers.remove(at: at) }
+            }
+        }
+    }
+}
+
+extension Table {
+    /// The checks and indexes whose SQL text names `column`.
+    package func expressionDependents(of column: String) -> ExpressionDependents {
+        ExpressionDependents(checks: constraints.filter { $0.checkExpression != nil && $0.involves(column) },
+                             indexes: indexes.filter { $0.involvesThroughExpression(column) })
+    }
+}
+
+extension Constraint {
+    /// Whether dropping `column` drops this constraint too, as PostgreSQL does.
+    package func involves(_ column: String) -> Bool {
+        if case .check(let expression) = kind {
+            return ExpressionFacts.referencedNames(expression).contains(column)
+        }
+        return kind.columns.contains(column)
+    }
+}
+
+extension TableIndex {
+    /// A unique index on plain columns without a predicate, which a foreign key can reference.
+    package var isKey: Bool {
+        unique && predicate == nil && elements.allSatisfy { if case .column = $0 { true } else { false } }
+    }
+
+    /// Whether an expression or the predicate of this index names `column`.
+    package func involvesThroughExpression(_ column: String) -> Bool {
+        elements.contains { if case .expression(let text) = $0 { ExpressionFacts.referencedNames(text).contains(column) } else { false } }
+            || (predicate.map { ExpressionFacts.referencedNames($0).contains(column) } ?? false)
+    }
+
+    package func involves(_ column: String) -> Bool {
+        for element in elements {
+            switch element {
+            case .column(let name): if name == column { return true }
+            case .expression(let text): if ExpressionFacts.referencedNames(text).contains(column) { return true }
+            }
+        }
+        if include.contains(column) { return true }
+        if let predicate, ExpressionFacts.referencedNames(predicate).contains(column) { return true }
+        return false
+    }
+}
