@@ -3,7 +3,7 @@ SWIFT   ?= swift
 RETORT  := .build/debug/retort
 PROJECT ?= models
 
-.PHONY: all build sql check lint docs test bench clean
+.PHONY: all build sql check lint docs test test-fast bench clean
 
 all: sql
 
@@ -26,6 +26,11 @@ docs: build
 test: build
 	$(SWIFT) test
 	$(MAKE) --no-print-directory check lint
+
+# The inner loop: every test that needs no PostgreSQL server (those show as skipped).
+test-fast: build
+	RETORT_FAST=1 $(SWIFT) test
+	@echo "test-fast: the PostgreSQL tests were skipped; run make test before you push"
 
 bench:
 	bash bench/run.sh

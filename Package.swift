@@ -103,6 +103,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "RetortStateTests",
+            dependencies: ["RetortState", "RetortReading"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "RetortSQLTests",
             dependencies: ["RetortSQL"],
             swiftSettings: strict

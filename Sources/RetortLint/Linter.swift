@@ -192,13 +192,13 @@ public final class Linter: CompileObserver {
             let id: String
             let message: String
             if !known.contains(allow.rule) {
-                id = "suppression-unknown-rule"
+                id = SuppressionUnknownRuleRule.id
                 message = "lint-allow names unknown rule '\(allow.rule)'\(didYouMean(allow.rule, among: known))"
             } else if (allow.reason ?? "").trimmingWhitespace().isEmpty {
-                id = "suppression-missing-reason"
+                id = SuppressionMissingReasonRule.id
                 message = "lint-allow for \(allow.rule) gives no reason; say why this is safe"
             } else if !usedAllows.contains(allow.location) {
-                id = "suppression-unused"
+                id = SuppressionUnusedRule.id
                 message = "lint-allow for \(allow.rule) suppresses nothing here; remove it"
             } else {
                 continue

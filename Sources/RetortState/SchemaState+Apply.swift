@@ -16,16 +16,16 @@ extension SchemaState {
         case .createSchema(var info):
             try context.checkIdentifier(info.name)
             if let existing = self[.schema(info.name)] {
-                throw context.fail("schema \(q(info.name)) already exists\(existing.origin.addedAt)")
+                throw context.fail(.schemaExists, "schema \(q(info.name)) already exists\(existing.origin.addedAt)")
             }
             info.origin = Origin(location)
             self[.schema(info.name)] = .schema(info)
             return done(.createSchema(info), [.dropSchema(info.name)])
 
         case .dropSchema(let name):
-            guard case .schema(let info) = self[.schema(name)] else { throw context.fail("schema \(q(name)) does not exist") }
+            guard case .schema(let info) = self[.schema(name)] else { throw context.fail(.schemaMissing, "schema \(q(name)) does not exist") }
             if let member = objects.keys.sorted().first(where: { $0.schemaName == name }) {
-                throw context.fail("schema \(q(name)) is not empty: it holds \(member)")
+                throw context.fail(.schemaNotEmpty, "schema \(q(name)) is not empty: it holds \(member)")
             }
             self[.schema(name)] = nil
             return done(operation, [.createSchema(info)])
@@ -33,7 +33,7 @@ extension SchemaState {
         case .createExtension(var ext):
             try context.checkIdentifier(ext.name)
             if let existing = self[.extension(ext.name)] {
-                throw context.fail("extension \(q(ext.name)) already exists\(existing.origin.addedAt)")
+                throw context.fail(.extensionExists, "extension \(q(ext.name)) already exists\(existing.origin.addedAt)")
             }
             if let schema = ext.schema { try requireSchema(schema, &context) }
             ext.origin = Origin(location)
@@ -41,9 +41,9 @@ extension SchemaState {
             return done(.createExtension(ext), [.dropExtension(ext.name)])
 
         case .dropExtension(let name):
-            guard case .extension(let ext) = self[.extension(name)] else { throw context.fail("extension \(q(name)) does not exist") }
+            guard case .extension(let ext) = self[.extension(name)] else { throw context.fail(.extensionMissing, "extension \(q(name)) does not exist") }
             if let user = tables.lazy.flatMap({ t in t.columns.map { (t, $0) } }).first(where: { SQLType.extensionTypes[$0.1.type.base] == name && $0.1.type.userType == nil }) {
-                throw context.fail("extension \(q(name)) is still used by column \(q(user.1.name)) of table \(q(user.0.name.description))")
+                throw context.fail(.extensionInUse, "extension \(q(name)) is still used by column \(q(user.1.name)) of table \(q(user.0.name.description))")
             }
             self[.extension(name)] = nil
             return done(operation, [.createExtension(ext)])
@@ -52,11 +52,11 @@ extension SchemaState {
             try context.checkName(type.name)
             try requireSchema(type.name.schema, &context)
             if let existing = self[.type(type.name)] ?? self[.relation(type.name)] {
-                throw context.fail("a \(existing.kindName) named \(q(type.name.description)) already exists\(existing.origin.addedAt)")
+                throw context.fail(.typeExists, "a \(existing.kindName) named \(q(type.name.description)) already exists\(existing.origin.addedAt)")
             }
-            if type.values.isEmpty { throw context.fail("enum \(q(type.name.description)) has no values") }
+            if type.values.isEmpty { throw context.fail(.enumEmpty, "enum \(q(type.name.description)) has no values") }
             if let duplicate = firstDuplicate(type.values) {
-                throw context.fail("enum \(q(type.name.description)) lists value \(q(duplicate)) twice")
+                throw context.fail(.enumValueDuplicate, "enum \(q(type.name.description)) lists value \(q(duplicate)) twice")
             }
             type.origin = Origin(location)
             self[.type(type.name)] = .enumType(type)
@@ -65,7 +65,7 @@ extension SchemaState {
         case .dropEnum(let name):
             let type = try requireEnum(name, &context)
             if let usage = enumUsages(of: name).first {
-                throw context.fail("type \(q(name.description)) is still used by column \(q(usage.column)) of table \(q(usage.table.description))")
+                throw context.fail(.typeInUse, "type \(q(name.description)) is still used by column \(q(usage.column)) of table \(q(usage.table.description))")
             }
             self[.type(name)] = nil
             return done(operation, [.createEnum(type)])
@@ -73,7 +73,7 @@ extension SchemaState {
         case .addEnumValue(let name, let value, let placement):
             var type = try requireEnum(name, &context)
             if type.values.contains(value) {
-                throw context.fail("enum \(q(name.description)) already has value \(q(value))\(type.origin.addedAt)")
+                throw context.fail(.enumValueExists, "enum \(q(name.description)) already has value \(q(value))\(type.origin.addedAt)")
             }
             let old = type.values
             switch placement {
@@ -81,7 +81,7 @@ extension SchemaState {
                 type.values.append(value)
             case .before(let neighbour), .after(let neighbour):
                 guard let at = type.values.firstIndex(of: neighbour) else {
-                    throw context.fail("enum \(q(name.description)) has no value \(q(neighbour))\(didYouMean(neighbour, among: type.values))")
+                    throw context.fail(.enumValueMissing, "enum \(q(name.description)) has no value \(q(neighbour))\(didYouMean(neighbour, among: type.values))")
                 }
                 if case .before = placement { type.values.insert(value, at: at) } else { type.values.insert(value, at: at + 1) }
             }
@@ -91,9 +91,9 @@ extension SchemaState {
         case .renameEnumValue(let name, let from, let to):
             var type = try requireEnum(name, &context)
             guard let at = type.values.firstIndex(of: from) else {
-                throw context.fail("enum \(q(name.description)) has no value \(q(from))\(didYouMean(from, among: type.values))")
+                throw context.fail(.enumValueMissing, "enum \(q(name.description)) has no value \(q(from))\(didYouMean(from, among: type.values))")
             }
-            if type.values.contains(to) { throw context.fail("enum \(q(name.description)) already has value \(q(to))") }
+            if type.values.contains(to) { throw context.fail(.enumValueExists, "enum \(q(name.description)) already has value \(q(to))") }
             type.values[at] = to
             self[.type(name)] = .enumType(type)
             let restoreDefaults = try followEnumValueRename(of: name, from: from, to: to, &context)
@@ -101,8 +101,8 @@ extension SchemaState {
 
         case .rebuildEnum(let name, let values, _, _):
             var type = try requireEnum(name, &context)
-            if values.isEmpty { throw context.fail("enum \(q(name.description)) needs at least one value") }
-            if let duplicate = firstDuplicate(values) { throw context.fail("enum \(q(name.description)) lists value \(q(duplicate)) twice") }
+            if values.isEmpty { throw context.fail(.enumEmpty, "enum \(q(name.description)) needs at least one value") }
+            if let duplicate = firstDuplicate(values) { throw context.fail(.enumValueDuplicate, "enum \(q(name.description)) lists value \(q(duplicate)) twice") }
             let old = type.values
             type.values = values
             self[.type(name)] = .enumType(type)
@@ -121,10 +121,10 @@ extension SchemaState {
 
         case .dropSequence(let name):
             guard let sequence = sequence(name) else {
-                throw context.fail("sequence \(q(name.description)) does not exist\(didYouMeanRelation(name))")
+                throw context.fail(.sequenceMissing, "sequence \(q(name.description)) does not exist\(didYouMeanRelation(name))")
             }
             if let owner = sequence.ownedBy {
-                throw context.fail("sequence \(q(name.description)) belongs to column \(q(owner.column)) of table \(q(owner.table.description)); drop or alter the column instead")
+                throw context.fail(.sequenceOwned, "sequence \(q(name.description)) belongs to column \(q(owner.column)) of table \(q(owner.table.description)); drop or alter the column instead")
             }
             removeSequence(sequence)
             return done(operation, [.createSequence(sequence)])
@@ -140,7 +140,7 @@ extension SchemaState {
 
         case .dropView(let name, _):
             guard let view = view(name) else {
-                throw context.fail("view \(q(name.description)) does not exist\(didYouMeanRelation(name))")
+                throw context.fail(.viewMissing, "view \(q(name.description)) does not exist\(didYouMeanRelation(name))")
             }
             try refuseIfViewsUse(name, column: nil, "drop view \(q(name.description))", &context)
             unregisterView(view)
@@ -180,14 +180,14 @@ extension SchemaState {
     package func requireSchema(_ name: String, _ context: inout ApplyContext) throws {
         if self[.schema(name)] == nil {
             let schemas = objects.keys.compactMap { if case .schema(let s) = $0 { s } else { nil } }
-            throw context.fail("schema \(q(name)) does not exist\(didYouMean(name, among: schemas))")
+            throw context.fail(.schemaMissing, "schema \(q(name)) does not exist\(didYouMean(name, among: schemas))")
         }
     }
 
     package func requireEnum(_ name: QualifiedName, _ context: inout ApplyContext) throws -> EnumType {
         guard let type = enumType(name) else {
             let enums = objects.keys.compactMap { if case .type(let t) = $0, t.schema == name.schema { t.name } else { nil } }
-            throw context.fail("enum \(q(name.description)) does not exist\(didYouMean(name.name, among: enums))")
+            throw context.fail(.enumMissing, "enum \(q(name.description)) does not exist\(didYouMean(name.name, among: enums))")
         }
         return type
     }
@@ -197,10 +197,10 @@ extension SchemaState {
             var origin = existing.origin
             if case .index(let owner) = existing { origin = table(owner)?.origin ?? origin }
             if case .identitySequence(let owner) = existing { origin = table(owner)?.origin ?? origin }
-            throw context.fail("a \(existing.kindName) named \(q(name.description)) already exists\(origin.addedAt)")
+            throw context.fail(.relationExists, "a \(existing.kindName) named \(q(name.description)) already exists\(origin.addedAt)")
         }
         if case .enumType(let type) = self[.type(name)] {
-            throw context.fail("a type named \(q(name.description)) already exists\(type.origin.addedAt)")
+            throw context.fail(.typeExists, "a type named \(q(name.description)) already exists\(type.origin.addedAt)")
         }
     }
 
@@ -233,7 +233,7 @@ extension SchemaState {
                     ("index \(q(index.name))", (index.elements.compactMap { if case .expression(let e) = $0 { e } else { nil } } + [index.predicate ?? ""]).joined(separator: " "))
                 }
             if let (object, _) = expressions.first(where: { ExpressionFacts.containsString(from, in: $0.1) }) {
-                throw context.fail("\(object) of table \(q(usage.table.description)) compares column \(q(usage.column)) with \(q(from)) in SQL text, which Retort cannot rename; drop it before the rename and add it back after")
+                throw context.fail(.enumRenameInSqlText, "\(object) of table \(q(usage.table.description)) compares column \(q(usage.column)) with \(q(from)) in SQL text, which Retort cannot rename; drop it before the rename and add it back after")
             }
         }
         return restore
@@ -265,19 +265,19 @@ extension SchemaState {
         }
         if let ext = SQLType.extensionTypes[lowered] {
             guard self[.extension(ext)] != nil else {
-                throw context.fail("type \(q(words)) needs extension \(q(ext)); add <create-extension name=\"\(ext)\"/> first")
+                throw context.fail(.extensionRequired, "type \(q(words)) needs extension \(q(ext)); add <create-extension name=\"\(ext)\"/> first")
             }
             return SQLType(base: lowered, modifiers: type.modifiers, arrayDepth: type.arrayDepth)
         }
         let enums = objects.keys.compactMap { if case .type(let t) = $0 { t.name } else { nil } }
-        throw context.fail("unknown type \(q(words))\(didYouMean(lowered, among: Array(SQLType.builtinAliases.keys) + enums + ["serial", "bigserial"]))")
+        throw context.fail(.typeUnknown, "unknown type \(q(words))\(didYouMean(lowered, among: Array(SQLType.builtinAliases.keys) + enums + ["serial", "bigserial"]))")
     }
 
     /// Sets a comment and returns the previous one.
     package mutating func setComment(_ target: CommentTarget, _ text: String?, _ context: inout ApplyContext) throws -> String? {
         switch target {
         case .schema(let name):
-            guard case .schema(var info) = self[.schema(name)] else { throw context.fail("schema \(q(name)) does not exist") }
+            guard case .schema(var info) = self[.schema(name)] else { throw context.fail(.schemaMissing, "schema \(q(name)) does not exist") }
             defer { info.comment = text; self[.schema(name)] = .schema(info) }
             return info.comment
         case .table(let name):
@@ -290,7 +290,7 @@ extension SchemaState {
             defer { table.columns[at].comment = text; self[.relation(name)] = .table(table) }
             return table.columns[at].comment
         case .view(let name), .materializedView(let name):
-            guard var view = view(name) else { throw context.fail("view \(q(name.description)) does not exist\(didYouMeanRelation(name))") }
+            guard var view = view(name) else { throw context.fail(.viewMissing, "view \(q(name.description)) does not exist\(didYouMeanRelation(name))") }
             defer { view.comment = text; self[.relation(name)] = .view(view) }
             return view.comment
         case .index(let name):
@@ -303,7 +303,7 @@ extension SchemaState {
             defer { type.comment = text; self[.type(name)] = .enumType(type) }
             return type.comment
         case .sequence(let name):
-            guard var sequence = sequence(name) else { throw context.fail("sequence \(q(name.description)) does not exist\(didYouMeanRelation(name))") }
+            guard var sequence = sequence(name) else { throw context.fail(.sequenceMissing, "sequence \(q(name.description)) does not exist\(didYouMeanRelation(name))") }
             defer { sequence.comment = text; self[.relation(name)] = .sequence(sequence) }
             return sequence.comment
         }
@@ -315,16 +315,16 @@ package struct ApplyContext {
     package var operation: String
     package var location: SourceLocation
 
-    package func fail(_ message: String) -> Diagnostic {
-        Diagnostic("state", at: location, "\(operation): \(message)")
+    package func fail(_ id: StateDiagnostic, _ message: String) -> Diagnostic {
+        Diagnostic(id.rawValue, at: location, "\(operation): \(message)")
     }
 
     package func checkIdentifier(_ name: String) throws {
-        if name.isEmpty { throw fail("empty name") }
+        if name.isEmpty { throw fail(.identifierEmpty, "empty name") }
         if name.utf8.count > PostgresNaming.maxIdentifierBytes {
-            throw fail("identifier \(q(name)) is \(name.utf8.count) bytes long; PostgreSQL's limit is 63 bytes")
+            throw fail(.identifierTooLong, "identifier \(q(name)) is \(name.utf8.count) bytes long; PostgreSQL's limit is 63 bytes")
         }
-        if name.unicodeScalars.contains("\u{0}") { throw fail("identifier contains U+0000") }
+        if name.unicodeScalars.contains("\u{0}") { throw fail(.identifierNul, "identifier contains U+0000") }
     }
 
     package func checkName(_ name: QualifiedName) throws {

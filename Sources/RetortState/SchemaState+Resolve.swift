@@ -19,7 +19,7 @@ extension SchemaState {
         resolved.indexes = []
         for column in table.columns {
             if let existing = resolved.column(column.name) {
-                throw context.fail("column \(q(column.name)) is declared twice in table \(q(table.name.description))\(existing.origin.addedAt)")
+                throw context.fail(.columnDuplicate, "column \(q(column.name)) is declared twice in table \(q(table.name.description))\(existing.origin.addedAt)")
             }
             let (c, sequence) = try resolveColumn(column, table: table.name, chosen: &chosen, &context)
             resolved.columns.append(c)
@@ -62,7 +62,7 @@ extension SchemaState {
         guard let serialType else {
             resolved.type = try resolveType(column.type, &context)
             if column.identity != nil && column.defaultExpression != nil {
-                throw context.fail("column \(q(column.name)) cannot have both a default and an identity")
+                throw context.fail(.defaultAndIdentity, "column \(q(column.name)) cannot have both a default and an identity")
             }
             if column.identity != nil {
                 resolved.nullable = false
@@ -73,7 +73,7 @@ extension SchemaState {
             return (resolved, nil)
         }
         if column.defaultExpression != nil || column.identity != nil {
-            throw context.fail("serial column \(q(column.name)) cannot also have a default or an identity")
+            throw context.fail(.serialWithDefault, "serial column \(q(column.name)) cannot also have a default or an identity")
         }
         let name = PostgresNaming.choose(table.name, column.name, "seq") {
             relationNameTaken(table.renamed($0)) || chosen.contains($0)
@@ -96,7 +96,7 @@ extension SchemaState {
                               _ context: inout ApplyContext) throws -> String {
         let name: String
         if let given {
-            if chosen.contains(given) { throw context.fail("a sequence named \(q(table.renamed(given).description)) is declared twice") }
+            if chosen.contains(given) { throw context.fail(.sequenceDuplicate, "a sequence named \(q(table.renamed(given).description)) is declared twice") }
             try requireFreeRelation(table.renamed(given), &context)
             name = given
         } else {
@@ -110,33 +110,33 @@ extension SchemaState {
         var resolved = constraint
         let columns = resolved.kind.columns
         for column in columns { _ = try requireColumn(table, column, &context) }
-        if let duplicate = firstDuplicate(columns) { throw context.fail("column \(q(duplicate)) is listed twice") }
+        if let duplicate = firstDuplicate(columns) { throw context.fail(.columnListedTwice, "column \(q(duplicate)) is listed twice") }
         switch constraint.kind {
         case .primaryKey:
             if let existing = table.constraints.first(where: { if case .primaryKey = $0.kind { true } else { false } }) {
-                throw context.fail("table \(q(table.name.description)) already has a primary key \(q(existing.name))\(existing.origin.addedAt)")
+                throw context.fail(.primaryKeyExists, "table \(q(table.name.description)) already has a primary key \(q(existing.name))\(existing.origin.addedAt)")
             }
-            if constraint.notValid { throw context.fail("a primary key cannot be NOT VALID") }
+            if constraint.notValid { throw context.fail(.notValidUnsupported, "a primary key cannot be NOT VALID") }
         case .unique:
-            if constraint.notValid { throw context.fail("a unique constraint cannot be NOT VALID") }
+            if constraint.notValid { throw context.fail(.notValidUnsupported, "a unique constraint cannot be NOT VALID") }
         case .check(let expression):
-            if expression.trimmingWhitespace().isEmpty { throw context.fail("check constraint has an empty expression") }
+            if expression.trimmingWhitespace().isEmpty { throw context.fail(.checkEmpty, "check constraint has an empty expression") }
             resolved.kind = .check(expression: ExpressionFacts.canonicalizingReferences(in: expression, to: table.columns.map(\.name)))
         case .foreignKey(var fk):
             let target: Table
             if fk.referencedTable == table.name { target = table } else { target = try requireTable(fk.referencedTable, &context) }
             if fk.referencedColumns.isEmpty {
                 guard let pk = target.constraints.first(where: { if case .primaryKey = $0.kind { true } else { false } }) else {
-                    throw context.fail("table \(q(target.name.description)) has no primary key for the foreign key to reference; name its columns")
+                    throw context.fail(.foreignKeyNoPrimaryKey, "table \(q(target.name.description)) has no primary key for the foreign key to reference; name its columns")
                 }
                 fk.referencedColumns = pk.kind.columns
             }
             for column in fk.referencedColumns { _ = try requireColumn(target, column, &context) }
             if fk.referencedColumns.count != fk.columns.count {
-                throw context.fail("foreign key has \(fk.columns.count) column(s) but references \(fk.referencedColumns.count)")
+                throw context.fail(.foreignKeyArity, "foreign key has \(fk.columns.count) column(s) but references \(fk.referencedColumns.count)")
             }
             if !uniqueKeys(of: target).contains(where: { Set($0) == Set(fk.referencedColumns) }) {
-                throw context.fail("there is no unique constraint matching columns (\(fk.referencedColumns.joined(separator: ", "))) of table \(q(target.name.description)) for the foreign key to reference")
+                throw context.fail(.foreignKeyNoUniqueKey, "there is no unique constraint matching columns (\(fk.referencedColumns.joined(separator: ", "))) of table \(q(target.name.description)) for the foreign key to reference")
             }
             resolved.kind = .foreignKey(fk)
         }
@@ -159,11 +159,11 @@ extension SchemaState {
         } else {
             try context.checkIdentifier(resolved.name)
             if let existing = table.constraints.first(where: { $0.name == resolved.name }) {
-                throw context.fail("table \(q(table.name.description)) already has a constraint named \(q(resolved.name))\(existing.origin.addedAt)")
+                throw context.fail(.constraintExists, "table \(q(table.name.description)) already has a constraint named \(q(resolved.name))\(existing.origin.addedAt)")
             }
             if resolved.kind.ownsIndex {
                 if chosen.contains(resolved.name) || table.indexIndex(resolved.name) != nil {
-                    throw context.fail("a relation named \(q(resolved.name)) already exists")
+                    throw context.fail(.relationExists, "a relation named \(q(resolved.name)) already exists")
                 }
                 try requireFreeRelation(schema.renamed(resolved.name), &context)
             }
@@ -175,7 +175,7 @@ extension SchemaState {
 
     package func resolveIndex(_ index: TableIndex, in table: Table, chosen: inout Set<String>, _ context: inout ApplyContext) throws -> TableIndex {
         var resolved = index
-        if index.elements.isEmpty { throw context.fail("an index needs columns or an expression") }
+        if index.elements.isEmpty { throw context.fail(.indexEmpty, "an index needs columns or an expression") }
         for column in index.columnNames + index.include { _ = try requireColumn(table, column, &context) }
         let columns = table.columns.map(\.name)
         resolved.elements = index.elements.map {
@@ -191,7 +191,7 @@ extension SchemaState {
         } else {
             try context.checkIdentifier(resolved.name)
             if chosen.contains(resolved.name) || table.indexIndex(resolved.name) != nil {
-                throw context.fail("an index named \(q(resolved.name)) is declared twice")
+                throw context.fail(.indexDuplicate, "an index named \(q(resolved.name)) is declared twice")
             }
             try requireFreeRelation(table.name.renamed(resolved.name), &context)
         }
@@ -228,20 +228,20 @@ extension SchemaState {
         }
         if let nullable = change.nullable {
             if nullable, table.constraints.contains(where: { if case .primaryKey(let cols) = $0.kind { cols.contains(change.column) } else { false } }) {
-                throw context.fail("column \(q(change.column)) is in the primary key of table \(q(change.table.description)) and must stay NOT NULL")
+                throw context.fail(.columnInPrimaryKey, "column \(q(change.column)) is in the primary key of table \(q(change.table.description)) and must stay NOT NULL")
             }
             if nullable, old.identity != nil, change.identity == nil {
-                throw context.fail("column \(q(change.column)) is an identity column and must stay NOT NULL")
+                throw context.fail(.identityMustBeNotNull, "column \(q(change.column)) is an identity column and must stay NOT NULL")
             }
             column.nullable = nullable
             if nullable != old.nullable { inverse.nullable = old.nullable }
         }
         if let newDefault = change.defaultExpression {
             if newDefault != nil, (change.identity ?? old.identity) != nil {
-                throw context.fail("column \(q(change.column)) is an identity column and cannot have a default")
+                throw context.fail(.identityWithDefault, "column \(q(change.column)) is an identity column and cannot have a default")
             }
             if newDefault == nil, old.defaultExpression == nil {
-                throw context.fail("column \(q(change.column)) of table \(q(change.table.description)) has no default to drop")
+                throw context.fail(.defaultMissing, "column \(q(change.column)) of table \(q(change.table.description)) has no default to drop")
             }
             column.defaultExpression = newDefault
             if newDefault != old.defaultExpression { inverse.defaultExpression = .some(old.defaultExpression) }
@@ -250,14 +250,14 @@ extension SchemaState {
             if identity != nil {
                 if old.identity == nil {
                     if column.nullable {
-                        throw context.fail("column \(q(change.column)) must be NOT NULL before it can become an identity column (add nullable=\"false\")")
+                        throw context.fail(.identityNeedsNotNull, "column \(q(change.column)) must be NOT NULL before it can become an identity column (add nullable=\"false\")")
                     }
                     if column.defaultExpression != nil {
-                        throw context.fail("column \(q(change.column)) has a default; drop it before adding an identity")
+                        throw context.fail(.identityHasDefault, "column \(q(change.column)) has a default; drop it before adding an identity")
                     }
                 }
             } else if old.identity == nil {
-                throw context.fail("column \(q(change.column)) is not an identity column")
+                throw context.fail(.identityMissing, "column \(q(change.column)) is not an identity column")
             }
             column.identity = identity
             if identity != old.identity { inverse.identity = .some(old.identity) }
@@ -275,7 +275,7 @@ extension SchemaState {
             column.comment = comment
             if comment != old.comment { inverse.comment = .some(old.comment) }
         }
-        if change.isEmpty { throw context.fail("nothing to change; give type, nullable, default, drop-default, identity or comment") }
+        if change.isEmpty { throw context.fail(.alterColumnEmpty, "nothing to change; give type, nullable, default, drop-default, identity or comment") }
         // Through a type change PostgreSQL keeps a default as the old expression cast to the
         // new type ('x'::text on a varchar column), not as CREATE TABLE would parse it, and
         // refuses one that does not cast: the type change sets the default again.

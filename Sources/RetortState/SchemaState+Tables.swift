@@ -14,7 +14,7 @@ extension SchemaState {
             let table = try requireTable(name, &context)
             try refuseIfViewsUse(name, column: nil, "drop table \(q(name.description))", &context)
             if let (referrer, fk) = foreignKeys(referencing: name).first(where: { $0.0 != name }) {
-                throw context.fail("table \(q(name.description)) is referenced by foreign key \(q(fk.name)) of table \(q(referrer.description))\(fk.origin.addedAt); drop that constraint first")
+                throw context.fail(.tableReferenced, "table \(q(name.description)) is referenced by foreign key \(q(fk.name)) of table \(q(referrer.description))\(fk.origin.addedAt); drop that constraint first")
             }
             let owned = sequencesOwned(by: name)
             for sequence in owned { removeSequence(sequence) }
@@ -60,7 +60,7 @@ extension SchemaState {
             var table = try requireTable(name, &context)
             var chosen = Set<String>()
             if let existing = table.column(column.name) {
-                throw context.fail("column \(q(column.name)) already exists on table \(q(name.description))\(existing.origin.addedAt)")
+                throw context.fail(.columnExists, "column \(q(column.name)) already exists on table \(q(name.description))\(existing.origin.addedAt)")
             }
             if let ownedSequence {
                 try requireFreeRelation(ownedSequence.name, &context)
@@ -82,7 +82,7 @@ extension SchemaState {
             if let (referrer, fk) = foreignKeys(referencing: name).first(where: { pair in
                 pair.1.foreignKey!.referencedColumns.contains(columnName) && !(pair.0 == name && pair.1.kind.columns.contains(columnName))
             }) {
-                throw context.fail("column \(q(columnName)) of table \(q(name.description)) is referenced by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
+                throw context.fail(.columnReferenced, "column \(q(columnName)) of table \(q(name.description)) is referenced by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
             }
             let column = table.columns[at]
             let droppedConstraints = table.constraints.filter { $0.involves(columnName) }
@@ -104,7 +104,7 @@ extension SchemaState {
             _ = try requireColumn(table, from, &context)
             try context.checkIdentifier(to)
             if let existing = table.column(to) {
-                throw context.fail("column \(q(to)) already exists on table \(q(name.description))\(existing.origin.addedAt)")
+                throw context.fail(.columnExists, "column \(q(to)) already exists on table \(q(name.description))\(existing.origin.addedAt)")
             }
             let views = followingRename(.column(schema: name.schema, table: name.name, from: from, to: to), of: name)
             self[.relation(name)] = .table(table.renamingColumn(from, to: to))
@@ -149,7 +149,7 @@ extension SchemaState {
             switch old.kind {
             case .check, .foreignKey: break
             case .primaryKey, .unique:
-                throw context.fail("constraint \(q(constraintName)) is a \(old.kind.nameLabel == "pkey" ? "primary key" : "unique constraint"); only check and foreign-key constraints can be validated")
+                throw context.fail(.constraintNotValidatable, "constraint \(q(constraintName)) is a \(old.kind.nameLabel == "pkey" ? "primary key" : "unique constraint"); only check and foreign-key constraints can be validated")
             }
             guard old.notValid else { return done(operation, []) }
             table.constraints[at].notValid = false
@@ -172,7 +172,7 @@ extension SchemaState {
             let at = try requireConstraint(table, from, &context)
             try context.checkIdentifier(to)
             if table.constraintIndex(to) != nil {
-                throw context.fail("table \(q(name.description)) already has a constraint named \(q(to))")
+                throw context.fail(.constraintExists, "table \(q(name.description)) already has a constraint named \(q(to))")
             }
             let old = table.constraints[at]
             if old.kind.ownsIndex { try requireFreeRelation(name.renamed(to), &context) }
@@ -223,23 +223,23 @@ extension SchemaState {
     package func requireTable(_ name: QualifiedName, _ context: inout ApplyContext) throws -> Table {
         guard let table = table(name) else {
             if let other = self[.relation(name)] {
-                throw context.fail("\(q(name.description)) is a \(other.kindName), not a table")
+                throw context.fail(.notATable, "\(q(name.description)) is a \(other.kindName), not a table")
             }
-            throw context.fail("table \(q(name.description)) does not exist\(didYouMeanRelation(name))")
+            throw context.fail(.tableMissing, "table \(q(name.description)) does not exist\(didYouMeanRelation(name))")
         }
         return table
     }
 
     package func requireColumn(_ table: Table, _ column: String, _ context: inout ApplyContext) throws -> Int {
         guard let at = table.columnIndex(column) else {
-            throw context.fail("table \(q(table.name.description)) has no column \(q(column))\(didYouMean(column, among: table.columns.map(\.name)))")
+            throw context.fail(.columnMissing, "table \(q(table.name.description)) has no column \(q(column))\(didYouMean(column, among: table.columns.map(\.name)))")
         }
         return at
     }
 
     package func requireConstraint(_ table: Table, _ name: String, _ context: inout ApplyContext) throws -> Int {
         guard let at = table.constraintIndex(name) else {
-            throw context.fail("table \(q(table.name.description)) has no constraint \(q(name))\(didYouMean(name, among: table.constraints.map(\.name)))")
+            throw context.fail(.constraintMissing, "table \(q(table.name.description)) has no constraint \(q(name))\(didYouMean(name, among: table.constraints.map(\.name)))")
         }
         return at
     }
@@ -247,10 +247,10 @@ extension SchemaState {
     /// A regular index (not one backing a constraint): its table and position.
     package func requireIndex(_ name: QualifiedName, _ context: inout ApplyContext) throws -> (QualifiedName, Int) {
         guard case .index(let owner) = self[.relation(name)], let table = table(owner) else {
-            throw context.fail("index \(q(name.description)) does not exist\(didYouMeanRelation(name))")
+            throw context.fail(.indexMissing, "index \(q(name.description)) does not exist\(didYouMeanRelation(name))")
         }
         guard let at = table.indexIndex(name.name) else {
-            throw context.fail("index \(q(name.description)) backs constraint \(q(name.name)) of table \(q(owner.description)); use drop-constraint or rename-constraint")
+            throw context.fail(.indexBacksConstraint, "index \(q(name.description)) backs constraint \(q(name.name)) of table \(q(owner.description)); use drop-constraint or rename-constraint")
         }
         return (owner, at)
     }
@@ -261,7 +261,7 @@ extension SchemaState {
         let needing = foreignKeys(referencing: table.name).filter { Set($0.1.foreignKey!.referencedColumns) == Set(key) }
         guard let (referrer, fk) = needing.first else { return [] }
         if uniqueKeys(of: table).filter({ Set($0) == Set(key) }).count == 1 {
-            throw context.fail("\(what) is needed by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
+            throw context.fail(.keyNeededByForeignKey, "\(what) is needed by foreign key \(q(fk.name)) of table \(q(referrer.description)); drop that constraint first")
         }
         return needing.map { TableConstraint(table: $0.0, constraint: $0.1) }
     }

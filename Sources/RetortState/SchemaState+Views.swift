@@ -64,7 +64,7 @@ extension SchemaState {
     package func refuseIfViewsUse(_ relation: QualifiedName, column: String?, _ what: String, _ context: inout ApplyContext) throws {
         guard let view = views(using: relation, column: column).first else { return }
         let object = column.map { "column \(q($0)) of \(q(relation.description))" } ?? q(relation.description)
-        throw context.fail("cannot \(what): view \(q(view.name.description))\(view.origin.addedAt) uses \(object); drop the view first and create it again after")
+        throw context.fail(.viewDependsOnObject, "cannot \(what): view \(q(view.name.description))\(view.origin.addedAt) uses \(object); drop the view first and create it again after")
     }
 
     /// The dependent views of `relation` with `rename` followed into their bodies, computed

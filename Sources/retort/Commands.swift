@@ -17,32 +17,7 @@ struct Init: ParsableCommand {
 
     func run() throws {
         let url = directory.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? global.projectURL
-        let fm = FileManager.default
-        let settings = url.appendingPathComponent("retort.xml")
-        if fm.fileExists(atPath: settings.path) {
-            throw Diagnostic("init-exists", at: nil, "\(settings.path) already exists; init leaves existing projects alone")
-        }
-        try fm.createDirectory(at: url.appendingPathComponent("revisions"), withIntermediateDirectories: true)
-        let name = url.lastPathComponent == "models" ? url.deletingLastPathComponent().lastPathComponent : url.lastPathComponent
-        try Data("""
-            <?xml version="1.0" encoding="UTF-8"?>
-            <project name="\(RevisionWriter.escapedAttribute(name))" format="1">
-              <target postgres="15"/>
-              <version-table name="retort_version" schema="public"/>
-              <output dir="../out" transaction="per-revision" guard="true"/>
-            </project>
-
-            """.utf8).write(to: settings)
-        let model = url.appendingPathComponent("schema.xml")
-        if !fm.fileExists(atPath: model.path) {
-            try Data("""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <!-- The schema as it should be. Add <table>, <enum>, ... here. -->
-                <schema name="public" format="1">
-                </schema>
-
-                """.utf8).write(to: model)
-        }
+        try ProjectTemplate.create(in: url)
         write("created \(relativeDisplay(url))/retort.xml, schema.xml and revisions/\n")
     }
 }
@@ -92,21 +67,14 @@ struct Sql: ParsableCommand {
         write("wrote \(artifacts.files.count) files to \(shown) (\(compilation.graph.order.count) revisions)\n")
     }
 
-    /// Edited revisions against `--manifest` or the output folder's manifest; none when
-    /// there is no manifest yet.
+    /// Edited revisions against `--manifest` or the output folder's manifest.
     func editedRevisions(_ project: Project) throws -> [EditedRevision] {
-        let url = manifest.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? ManifestCheck.committedManifest(of: project)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            if manifest != nil { throw ValidationError("cannot read the manifest \(url.path)") }
-            return []
-        }
-        let shown = manifest ?? project.displayPath(url)
         do {
-            return try ManifestCheck.editedRevisions(project, manifest: [UInt8](data), manifestPath: shown)
-        } catch let diagnostic as Diagnostic where manifest == nil {
-            // A manifest broken by a merge conflict must not stop `retort sql` from rewriting it.
-            FileHandle.standardError.write(Data("\(diagnostic.location.map { "\($0): " } ?? "")warning: \(diagnostic.message); revisions not checked for edits\n".utf8))
-            return []
+            let result = try EditedRevisions.find(project, manifest: manifest)
+            if let warning = result.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            return result.edited
+        } catch EditedRevisions.Failure.unreadableManifest(let path) {
+            throw ValidationError("cannot read the manifest \(path)")
         }
     }
 }
@@ -125,11 +93,7 @@ struct Upgrade: ParsableCommand {
     }
 
     func run() throws {
-        let compilation = try global.compile()
-        let resolver = RevisionResolver(compilation.graph)
-        let (revisions, start, from, to) = try resolver.parseUpgradeRange(range)
-        let assembler = ScriptAssembler(compilation)
-        write(assembler.upgradeScript(revisions, from: start, title: "Retort upgrade: \(compilation.project.settings.name), \(from) -> \(to) (\(revisions.count) revisions)", mode: try mode(transaction)))
+        write(try RangeScripts.upgrade(try global.compile(), range: range, mode: try mode(transaction)))
     }
 }
 
@@ -154,16 +118,7 @@ struct Downgrade: ParsableCommand {
     }
 
     func run() throws {
-        let compilation = try global.compile()
-        let resolver = RevisionResolver(compilation.graph)
-        let (revisions, start, from, to) = try resolver.parseDowngradeRange(range)
-        if let blocked = revisions.first(where: { compilation.revisions[$0].irreversibleAt != nil }) {
-            let compiled = compilation.revisions[blocked]
-            throw Diagnostic("irreversible", at: compiled.irreversibleAt,
-                             "cannot downgrade through revision \(compiled.revision.id): this raw SQL has no <reverse>")
-        }
-        let assembler = ScriptAssembler(compilation)
-        write(assembler.downgradeScript(revisions, from: start, title: "Retort downgrade: \(compilation.project.settings.name), \(from) -> \(to) (\(revisions.count) revisions)", mode: try mode(transaction)))
+        write(try RangeScripts.downgrade(try global.compile(), range: range, mode: try mode(transaction)))
     }
 }
 
@@ -213,27 +168,6 @@ struct Heads: ParsableCommand {
     }
 }
 
-/// Which statements of the revision's raw SQL Retort understood (and as what), and which
-/// it passes through as opaque text.
-func rawSQLSummary(_ steps: [Step]) -> String {
-    var lines: [String] = []
-    for step in steps {
-        if step.fromSQL {
-            lines.append("  \(step.location)  understood: \(RevisionWriter.elementLine(step.operation))")
-        } else if case .sql(let raw) = step.operation {
-            // With a <reverse> the text runs as written; its DDL is still read into the state.
-            let kept = raw.reverse != nil && !raw.effects.isEmpty
-            for (n, statement) in (SQLScript.parsed(raw.forward)?.statements ?? []).enumerated() {
-                lines.append("  \(raw.location(ofStatement: n, or: step.location))  \(kept ? "as written" : "opaque"): \(SQLScript.verb(of: statement.parsed))")
-            }
-            for effect in raw.effects {
-                lines.append("  \(step.location)  understood, undone by its <reverse>: \(RevisionWriter.elementLine(effect))")
-            }
-        }
-    }
-    return lines.isEmpty ? "" : "-- raw SQL\n" + lines.joined(separator: "\n") + "\n\n"
-}
-
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show one revision: its place in the graph, operations and SQL.")
 
@@ -242,25 +176,6 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let compilation = try global.compile()
-        let graph = compilation.graph
-        let index = try RevisionResolver(graph).single(revision)
-        let compiled = compilation.revisions[index]
-        let r = compiled.revision
-        write("""
-            Revision: \(r.id)
-            Message:  \(r.message)
-            Parents:  \(r.parents.isEmpty ? "<base>" : r.parents.joined(separator: ", "))
-            Children: \(graph.children[index].isEmpty ? "(head)" : graph.children[index].map { graph.revisions[$0].id }.joined(separator: ", "))
-            Source:   \(r.location.file)
-            Labels:   \(r.branchLabels.joined(separator: ", "))
-            Downgrade: \(r.downgrade != nil ? "explicit" : "derived")\(compiled.irreversibleAt.map { ", irreversible (raw SQL at \($0))" } ?? "")
-
-            \(rawSQLSummary(r.upgrade))-- upgrade
-            \(compiled.upgrade.flatMap(PostgresRenderer.render).map(\.sql).joined(separator: "\n"))
-
-            -- downgrade
-            \(compiled.downgrade.flatMap(PostgresRenderer.render).map(\.sql).joined(separator: "\n"))
-
-            """)
+        write(RevisionSummary.text(compilation, try RevisionResolver(compilation.graph).single(revision)))
     }
 }

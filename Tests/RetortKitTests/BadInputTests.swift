@@ -54,42 +54,42 @@ final class BadInputTests: XCTestCase {
     }
 
     func testOperationOnMissingTable() {
-        assertDiagnostic(try compile(second: "    <drop-table name=\"studnets\"/>"), id: "state", line: 4, column: 5,
+        assertDiagnostic(try compile(second: "    <drop-table name=\"studnets\"/>"), id: "table-missing", line: 4, column: 5,
                          contains: "table \"studnets\" does not exist; did you mean 'students'?")
     }
 
     func testOperationOnMissingColumn() {
-        assertDiagnostic(try compile(second: "    <drop-column table=\"students\" column=\"emial\"/>"), id: "state",
+        assertDiagnostic(try compile(second: "    <drop-column table=\"students\" column=\"emial\"/>"), id: "column-missing",
                          contains: "has no column \"emial\"; did you mean 'email'?")
     }
 
     func testOperationOnMissingIndex() {
-        assertDiagnostic(try compile(second: "    <drop-index name=\"students_email_idx\"/>"), id: "state", contains: "index \"students_email_idx\" does not exist")
+        assertDiagnostic(try compile(second: "    <drop-index name=\"students_email_idx\"/>"), id: "index-missing", contains: "index \"students_email_idx\" does not exist")
     }
 
     func testDuplicateColumnNamesBothPlaces() {
-        assertDiagnostic(try compile(second: "    <add-column table=\"students\"><column name=\"email\" type=\"text\"/></add-column>"), id: "state",
+        assertDiagnostic(try compile(second: "    <add-column table=\"students\"><column name=\"email\" type=\"text\"/></add-column>"), id: "column-exists",
                          file: "proj/revisions/0002_next.xml", line: 4, column: 5,
                          contains: "add-column: column \"email\" already exists on table \"students\", added at proj/revisions/0001_init.xml:6:7")
     }
 
     func testRenameOntoAnExistingName() {
-        assertDiagnostic(try compile(second: "    <rename-column table=\"students\" from=\"id\" to=\"email\"/>"), id: "state", contains: "column \"email\" already exists")
+        assertDiagnostic(try compile(second: "    <rename-column table=\"students\" from=\"id\" to=\"email\"/>"), id: "column-exists", contains: "column \"email\" already exists")
     }
 
     func testForeignKeyToMissingColumn() {
-        assertDiagnostic(try compile(second: "    <add-foreign-key table=\"students\" columns=\"id\" references=\"students(nope)\"/>"), id: "state",
+        assertDiagnostic(try compile(second: "    <add-foreign-key table=\"students\" columns=\"id\" references=\"students(nope)\"/>"), id: "column-missing",
                          contains: "has no column \"nope\"")
     }
 
     func testIdentifierOver63Bytes() {
         let long = String(repeating: "x", count: 64)
-        assertDiagnostic(try compile(second: "    <add-column table=\"students\"><column name=\"\(long)\" type=\"int\"/></add-column>"), id: "state",
+        assertDiagnostic(try compile(second: "    <add-column table=\"students\"><column name=\"\(long)\" type=\"int\"/></add-column>"), id: "identifier-too-long",
                          contains: "64 bytes long; PostgreSQL's limit is 63 bytes")
     }
 
     func testUnknownType() {
-        assertDiagnostic(try compile(second: "    <add-column table=\"students\"><column name=\"x\" type=\"bigitn\"/></add-column>"), id: "state",
+        assertDiagnostic(try compile(second: "    <add-column table=\"students\"><column name=\"x\" type=\"bigitn\"/></add-column>"), id: "type-unknown",
                          contains: "unknown type \"bigitn\"; did you mean 'bigint'?")
     }
 
@@ -166,7 +166,7 @@ final class BadInputTests: XCTestCase {
                 """),
             "revisions/0002_next.xml": revisionXML("r2", parent: "r1", #"    <rename-enum-value enum="mood" from="happy" to="glad"/>"#),
         ])
-        assertDiagnostic(try project.compile(), id: "state", file: "proj/revisions/0002_next.xml", line: 4,
+        assertDiagnostic(try project.compile(), id: "enum-rename-in-sql-text", file: "proj/revisions/0002_next.xml", line: 4,
                          contains: "check \"t_m_check\" of table \"t\" compares column \"m\" with \"happy\"")
     }
 }

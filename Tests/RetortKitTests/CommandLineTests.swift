@@ -31,7 +31,7 @@ final class CommandLineTests: XCTestCase {
         try project.write("revisions/0002_b.xml", revisionXML("r2", parent: "r1", "<drop-column table=\"t\" column=\"nope\"/>"))
         let run = try runRetort(["sql", "--project", "proj"], cwd: project.root)
         XCTAssertEqual(run.status, 2)
-        XCTAssertEqual(run.stderr, "proj/revisions/0002_b.xml:4:1: error[state]: drop-column: table \"t\" has no column \"nope\"\n")
+        XCTAssertEqual(run.stderr, "proj/revisions/0002_b.xml:4:1: error[column-missing]: drop-column: table \"t\" has no column \"nope\"\n")
         XCTAssertEqual(try snapshot(out), before, "a failed compile must not touch out/")
     }
 

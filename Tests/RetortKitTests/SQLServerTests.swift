@@ -158,7 +158,7 @@ final class SQLServerTests: XCTestCase {
             let answer = try server.psql(database: database, sql: "BEGIN;\n\(sql);\nROLLBACK;\n")
             XCTAssertEqual(answer.status != 0, refused, "PostgreSQL on \(sql): \(answer.stderr)")
             if refused {
-                assertDiagnostic(try project.compile(), id: "state", file: "proj/revisions/0003_r.xml", contains: "view \"")
+                assertDiagnostic(try project.compile(), id: "view-depends-on-object", file: "proj/revisions/0003_r.xml", contains: "view \"")
             } else {
                 XCTAssertNoThrow(try project.compile(), step)
             }

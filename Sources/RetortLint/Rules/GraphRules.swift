@@ -1,7 +1,10 @@
+import RetortCompiler
+import RetortScripts
+
 /// Checked over the whole graph by `Lint.run` (BranchConflicts); the rule holds its documentation.
 package struct BranchConflictRule: LintRule {
     package let description = RuleDescription(
-        id: "branch-conflict", category: .transaction, severity: .error,
+        id: BranchConflict.ruleID, category: .transaction, severity: .error,
         summary: "Two branches touch the same object, or give a different schema in the other order.",
         rationale: "Branches are merged by running both; when both change the same table, column, index, constraint or enum, the result depends on which runs first on each database, and a database that got the branches in the other order ends up with a different schema. No other migration tool checks this.",
         safeAlternative: "Rebase one branch onto the other (change its parent), or make the two changes in one revision after the merge.",
@@ -17,7 +20,7 @@ package struct BranchConflictRule: LintRule {
 /// IntegrityTests, since its examples need a committed out/.
 package struct EditedRevisionRule: LintRule {
     package let description = RuleDescription(
-        id: "edited-revision", category: .transaction, severity: .error,
+        id: EditedRevision.ruleID, category: .transaction, severity: .error,
         summary: "A revision changed after its scripts were committed.",
         rationale: "A shipped migration has run on databases already; editing it changes what new databases get but not what old ones have, so environments drift apart silently. The manifest records a hash of each revision's canonical content (insensitive to layout, comments and attribute order).",
         safeAlternative: "Revert the edit and make the change in a new revision (retort revision -m ...).",

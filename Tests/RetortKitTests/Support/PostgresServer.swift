@@ -146,6 +146,13 @@ final class PostgresServer: @unchecked Sendable {
 
     private static func start() throws -> PostgresServer {
         let environment = ProcessInfo.processInfo.environment
+        if !(environment["RETORT_FAST"] ?? "").isEmpty {
+            // `make test-fast`: the inner loop without a server. Never under CI.
+            if !(environment["CI"] ?? "").isEmpty || !(environment["RETORT_REQUIRE_POSTGRES"] ?? "").isEmpty {
+                throw PostgresServerError(description: "RETORT_FAST is set together with CI or RETORT_REQUIRE_POSTGRES; the PostgreSQL tests must run")
+            }
+            throw XCTSkip("RETORT_FAST is set (make test-fast): the tests that need PostgreSQL were SKIPPED, not passed; make test runs them")
+        }
         let configuredBin = environment["RETORT_PG_BIN"].flatMap { $0.isEmpty ? nil : $0 }
         let binDirectory = URL(fileURLWithPath: configuredBin ?? defaultBinDirectory, isDirectory: true)
         let missing = ["initdb", "postgres", "psql"].filter {

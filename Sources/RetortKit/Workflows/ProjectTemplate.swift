@@ -1,0 +1,42 @@
+import Foundation
+import RetortModel
+import RetortDiff
+
+/// The files `retort init` writes: settings, one empty model file and `revisions/`.
+package enum ProjectTemplate {
+    /// Scaffolds a project in `folder`; refuses a folder that already has `retort.xml`.
+    package static func create(in folder: URL) throws {
+        let fm = FileManager.default
+        let settings = folder.appendingPathComponent("retort.xml")
+        if fm.fileExists(atPath: settings.path) {
+            throw Diagnostic("init-exists", at: nil, "\(settings.path) already exists; init leaves existing projects alone")
+        }
+        try fm.createDirectory(at: folder.appendingPathComponent("revisions"), withIntermediateDirectories: true)
+        let name = folder.lastPathComponent == "models" ? folder.deletingLastPathComponent().lastPathComponent : folder.lastPathComponent
+        try Data(settingsFile(name: name).utf8).write(to: settings)
+        let model = folder.appendingPathComponent("schema.xml")
+        if !fm.fileExists(atPath: model.path) {
+            try Data(modelFile.utf8).write(to: model)
+        }
+    }
+
+    package static func settingsFile(name: String) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <project name="\(RevisionWriter.escapedAttribute(name))" format="1">
+          <target postgres="15"/>
+          <version-table name="retort_version" schema="public"/>
+          <output dir="../out" transaction="per-revision" guard="true"/>
+        </project>
+
+        """
+    }
+
+    package static let modelFile = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!-- The schema as it should be. Add <table>, <enum>, ... here. -->
+        <schema name="public" format="1">
+        </schema>
+
+        """
+}
