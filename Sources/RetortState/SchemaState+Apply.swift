@@ -13,138 +13,14 @@ extension SchemaState {
     public mutating func apply(_ operation: Operation, at location: SourceLocation) throws -> AppliedOperation {
         var context = ApplyContext(operation: operation.elementName, location: location)
         switch operation {
-        case .createSchema(var info):
-            try context.checkIdentifier(info.name)
-            if let existing = self[.schema(info.name)] {
-                throw context.fail(.schemaExists, "schema \(q(info.name)) already exists\(existing.origin.addedAt)")
-            }
-            info.origin = Origin(location)
-            self[.schema(info.name)] = .schema(info)
-            return done(.createSchema(info), [.dropSchema(info.name)])
-
-        case .dropSchema(let name):
-            guard case .schema(let info) = self[.schema(name)] else { throw context.fail(.schemaMissing, "schema \(q(name)) does not exist") }
-            if let member = objects.keys.sorted().first(where: { $0.schemaName == name }) {
-                throw context.fail(.schemaNotEmpty, "schema \(q(name)) is not empty: it holds \(member)")
-            }
-            self[.schema(name)] = nil
-            return done(operation, [.createSchema(info)])
-
-        case .createExtension(var ext):
-            try context.checkIdentifier(ext.name)
-            if let existing = self[.extension(ext.name)] {
-                throw context.fail(.extensionExists, "extension \(q(ext.name)) already exists\(existing.origin.addedAt)")
-            }
-            if let schema = ext.schema { try requireSchema(schema, &context) }
-            ext.origin = Origin(location)
-            self[.extension(ext.name)] = .extension(ext)
-            return done(.createExtension(ext), [.dropExtension(ext.name)])
-
-        case .dropExtension(let name):
-            guard case .extension(let ext) = self[.extension(name)] else { throw context.fail(.extensionMissing, "extension \(q(name)) does not exist") }
-            if let user = tables.lazy.flatMap({ t in t.columns.map { (t, $0) } }).first(where: { SQLType.extensionTypes[$0.1.type.base] == name && $0.1.type.userType == nil }) {
-                throw context.fail(.extensionInUse, "extension \(q(name)) is still used by column \(q(user.1.name)) of table \(q(user.0.name.description))")
-            }
-            self[.extension(name)] = nil
-            return done(operation, [.createExtension(ext)])
-
-        case .createEnum(var type):
-            try context.checkName(type.name)
-            try requireSchema(type.name.schema, &context)
-            if let existing = self[.type(type.name)] ?? self[.relation(type.name)] {
-                throw context.fail(.typeExists, "a \(existing.kindName) named \(q(type.name.description)) already exists\(existing.origin.addedAt)")
-            }
-            if type.values.isEmpty { throw context.fail(.enumEmpty, "enum \(q(type.name.description)) has no values") }
-            if let duplicate = firstDuplicate(type.values) {
-                throw context.fail(.enumValueDuplicate, "enum \(q(type.name.description)) lists value \(q(duplicate)) twice")
-            }
-            type.origin = Origin(location)
-            self[.type(type.name)] = .enumType(type)
-            return done(.createEnum(type), [.dropEnum(type.name)])
-
-        case .dropEnum(let name):
-            let type = try requireEnum(name, &context)
-            if let usage = enumUsages(of: name).first {
-                throw context.fail(.typeInUse, "type \(q(name.description)) is still used by column \(q(usage.column)) of table \(q(usage.table.description))")
-            }
-            self[.type(name)] = nil
-            return done(operation, [.createEnum(type)])
-
-        case .addEnumValue(let name, let value, let placement):
-            var type = try requireEnum(name, &context)
-            if type.values.contains(value) {
-                throw context.fail(.enumValueExists, "enum \(q(name.description)) already has value \(q(value))\(type.origin.addedAt)")
-            }
-            let old = type.values
-            switch placement {
-            case nil:
-                type.values.append(value)
-            case .before(let neighbour), .after(let neighbour):
-                guard let at = type.values.firstIndex(of: neighbour) else {
-                    throw context.fail(.enumValueMissing, "enum \(q(name.description)) has no value \(q(neighbour))\(didYouMean(neighbour, among: type.values))")
-                }
-                if case .before = placement { type.values.insert(value, at: at) } else { type.values.insert(value, at: at + 1) }
-            }
-            self[.type(name)] = .enumType(type)
-            return done(operation, [.rebuildEnum(name, values: old, comment: type.comment, usages: enumUsages(of: name))])
-
-        case .renameEnumValue(let name, let from, let to):
-            var type = try requireEnum(name, &context)
-            guard let at = type.values.firstIndex(of: from) else {
-                throw context.fail(.enumValueMissing, "enum \(q(name.description)) has no value \(q(from))\(didYouMean(from, among: type.values))")
-            }
-            if type.values.contains(to) { throw context.fail(.enumValueExists, "enum \(q(name.description)) already has value \(q(to))") }
-            type.values[at] = to
-            self[.type(name)] = .enumType(type)
-            let restoreDefaults = try followEnumValueRename(of: name, from: from, to: to, &context)
-            return done(operation, [.renameEnumValue(name, from: to, to: from)] + restoreDefaults)
-
-        case .rebuildEnum(let name, let values, _, _):
-            var type = try requireEnum(name, &context)
-            if values.isEmpty { throw context.fail(.enumEmpty, "enum \(q(name.description)) needs at least one value") }
-            if let duplicate = firstDuplicate(values) { throw context.fail(.enumValueDuplicate, "enum \(q(name.description)) lists value \(q(duplicate)) twice") }
-            let old = type.values
-            type.values = values
-            self[.type(name)] = .enumType(type)
-            let usages = enumUsages(of: name)
-            return done(.rebuildEnum(name, values: values, comment: type.comment, usages: usages),
-                        [.rebuildEnum(name, values: old, comment: type.comment, usages: usages)])
-
-        case .createSequence(var sequence):
-            try context.checkName(sequence.name)
-            try requireSchema(sequence.name.schema, &context)
-            try requireFreeRelation(sequence.name, &context)
-            if let type = sequence.type { sequence.type = try resolveType(type, &context) }
-            sequence.origin = Origin(location)
-            putSequence(sequence)
-            return done(.createSequence(sequence), [.dropSequence(sequence.name)])
-
-        case .dropSequence(let name):
-            guard let sequence = sequence(name) else {
-                throw context.fail(.sequenceMissing, "sequence \(q(name.description)) does not exist\(didYouMeanRelation(name))")
-            }
-            if let owner = sequence.ownedBy {
-                throw context.fail(.sequenceOwned, "sequence \(q(name.description)) belongs to column \(q(owner.column)) of table \(q(owner.table.description)); drop or alter the column instead")
-            }
-            removeSequence(sequence)
-            return done(operation, [.createSequence(sequence)])
-
-        case .createView(var view):
-            try context.checkName(view.name)
-            try requireSchema(view.name.schema, &context)
-            try requireFreeRelation(view.name, &context)
-            view.origin = Origin(location)
-            view = analyzed(view)
-            registerView(view)
-            return done(.createView(view), [.dropView(view.name, materialized: view.materialized)])
-
-        case .dropView(let name, _):
-            guard let view = view(name) else {
-                throw context.fail(.viewMissing, "view \(q(name.description)) does not exist\(didYouMeanRelation(name))")
-            }
-            try refuseIfViewsUse(name, column: nil, "drop view \(q(name.description))", &context)
-            unregisterView(view)
-            return done(.dropView(name, materialized: view.materialized), [.createView(view)])
+        case .createSchema, .dropSchema, .createExtension, .dropExtension:
+            return try applySchemaOperation(operation, &context)
+        case .createEnum, .dropEnum, .addEnumValue, .renameEnumValue, .rebuildEnum:
+            return try applyEnumOperation(operation, &context)
+        case .createSequence, .dropSequence:
+            return try applySequenceOperation(operation, &context)
+        case .createView, .dropView:
+            return try applyViewOperation(operation, &context)
 
         case .comment(var target, let text):
             if case .view(let name) = target, view(name)?.materialized == true { target = .materializedView(name) }
@@ -164,10 +40,12 @@ extension SchemaState {
         case .irreversible:
             return done(operation, [])
 
-        case .createTable, .dropTable, .renameTable, .addColumn, .dropColumn, .renameColumn, .alterColumn,
-             .addConstraint, .validateConstraint, .dropConstraint, .renameConstraint,
-             .createIndex, .dropIndex, .renameIndex:
+        case .createTable, .dropTable, .renameTable, .addColumn, .dropColumn, .renameColumn, .alterColumn:
             return try applyTableOperation(operation, &context)
+        case .addConstraint, .validateConstraint, .dropConstraint, .renameConstraint:
+            return try applyConstraintOperation(operation, &context)
+        case .createIndex, .dropIndex, .renameIndex:
+            return try applyIndexOperation(operation, &context)
         }
     }
 

@@ -2,6 +2,7 @@ import RetortSQL
 import RetortModel
 /// Tables, columns, constraints and indexes: the operations that touch a table.
 extension SchemaState {
+    /// `create-table`, `drop-table`, `rename-table` and the column operations.
     package mutating func applyTableOperation(_ operation: Operation, _ context: inout ApplyContext) throws -> AppliedOperation {
         switch operation {
         case .createTable(let table, let ownedSequences):
@@ -121,98 +122,6 @@ extension SchemaState {
         case .alterColumn(let change):
             return try alterColumn(change, &context)
 
-        case .addConstraint(let name, let constraint):
-            var table = try requireTable(name, &context)
-            var chosen = Set<String>()
-            let resolved = try resolveConstraint(constraint, in: table, chosen: &chosen, &context)
-            var inverse: [Operation] = [.dropConstraint(name, resolved.name)]
-            if case .primaryKey(let columns) = resolved.kind {
-                for column in columns {
-                    let at = table.columnIndex(column)!
-                    if table.columns[at].nullable {
-                        table.columns[at].nullable = false
-                        var restore = AlterColumn(table: name, column: column)
-                        restore.nullable = true
-                        inverse.append(.alterColumn(restore))
-                    }
-                }
-            }
-            table.constraints.append(resolved)
-            self[.relation(name)] = .table(table)
-            registerConstraintName(resolved, of: name)
-            return done(.addConstraint(name, resolved), inverse)
-
-        case .validateConstraint(let name, let constraintName):
-            var table = try requireTable(name, &context)
-            let at = try requireConstraint(table, constraintName, &context)
-            let old = table.constraints[at]
-            switch old.kind {
-            case .check, .foreignKey: break
-            case .primaryKey, .unique:
-                throw context.fail(.constraintNotValidatable, "constraint \(q(constraintName)) is a \(old.kind.nameLabel == "pkey" ? "primary key" : "unique constraint"); only check and foreign-key constraints can be validated")
-            }
-            guard old.notValid else { return done(operation, []) }
-            table.constraints[at].notValid = false
-            self[.relation(name)] = .table(table)
-            // PostgreSQL cannot mark a constraint NOT VALID again: drop it and add it back.
-            return done(operation, [.dropConstraint(name, constraintName), .addConstraint(name, old)])
-
-        case .dropConstraint(let name, let constraintName, _):
-            var table = try requireTable(name, &context)
-            let at = try requireConstraint(table, constraintName, &context)
-            let old = table.constraints[at]
-            let rebinding = old.kind.ownsIndex ? try foreignKeys(needing: old.kind.columns, of: table, "constraint \(q(constraintName))", &context) : []
-            unregisterConstraintName(old, of: name)
-            table.constraints.remove(at: at)
-            self[.relation(name)] = .table(table)
-            return done(.dropConstraint(name, constraintName, rebinding: rebinding), [.addConstraint(name, old)])
-
-        case .renameConstraint(let name, let from, let to):
-            var table = try requireTable(name, &context)
-            let at = try requireConstraint(table, from, &context)
-            try context.checkIdentifier(to)
-            if table.constraintIndex(to) != nil {
-                throw context.fail(.constraintExists, "table \(q(name.description)) already has a constraint named \(q(to))")
-            }
-            let old = table.constraints[at]
-            if old.kind.ownsIndex { try requireFreeRelation(name.renamed(to), &context) }
-            unregisterConstraintName(old, of: name)
-            table.constraints[at].name = to
-            registerConstraintName(table.constraints[at], of: name)
-            self[.relation(name)] = .table(table)
-            return done(operation, [.renameConstraint(name, from: to, to: from)])
-
-        case .createIndex(let name, let index, let concurrently):
-            var table = try requireTable(name, &context)
-            var chosen = Set<String>()
-            let resolved = try resolveIndex(index, in: table, chosen: &chosen, &context)
-            table.indexes.append(resolved)
-            self[.relation(name)] = .table(table)
-            self[.relation(name.renamed(resolved.name))] = .index(table: name)
-            return done(.createIndex(name, resolved, concurrently: concurrently), [.dropIndex(name.renamed(resolved.name), concurrently: concurrently)])
-
-        case .dropIndex(let indexName, let concurrently, _):
-            let (owner, at) = try requireIndex(indexName, &context)
-            var table = table(owner)!
-            let old = table.indexes[at]
-            let rebinding = old.isKey ? try foreignKeys(needing: old.columnNames, of: table, "index \(q(old.name))", &context) : []
-            table.indexes.remove(at: at)
-            self[.relation(owner)] = .table(table)
-            self[.relation(indexName)] = nil
-            return done(.dropIndex(indexName, concurrently: concurrently, rebinding: rebinding), [.createIndex(owner, old, concurrently: concurrently)])
-
-        case .renameIndex(let indexName, let newName):
-            let (owner, at) = try requireIndex(indexName, &context)
-            try context.checkIdentifier(newName)
-            let target = indexName.renamed(newName)
-            try requireFreeRelation(target, &context)
-            var table = table(owner)!
-            table.indexes[at].name = newName
-            self[.relation(owner)] = .table(table)
-            self[.relation(indexName)] = nil
-            self[.relation(target)] = .index(table: owner)
-            return done(operation, [.renameIndex(target, to: indexName.name)])
-
         default:
             preconditionFailure("not a table operation: \(operation.elementName)")
         }
@@ -309,101 +218,5 @@ extension SchemaState {
     /// Column sets of the table's primary key, unique constraints and plain unique indexes.
     package func uniqueKeys(of table: Table) -> [[String]] {
         table.constraints.compactMap { $0.kind.ownsIndex ? $0.kind.columns : nil } + table.indexes.filter(\.isKey).map(\.columnNames)
-    }
-
-    // MARK: - Registration of a table's names
-
-    package mutating func register(_ table: Table) {
-        self[.relation(table.name)] = .table(table)
-        for index in table.indexes { self[.relation(table.name.renamed(index.name))] = .index(table: table.name) }
-        for column in table.columns { registerIdentitySequence(of: column, in: table.name) }
-        for constraint in table.constraints { registerConstraintName(constraint, of: table.name) }
-    }
-
-    package mutating func unregister(_ table: Table) {
-        self[.relation(table.name)] = nil
-        for index in table.indexes { self[.relation(table.name.renamed(index.name))] = nil }
-        for column in table.columns { unregisterIdentitySequence(of: column, in: table.name) }
-        for constraint in table.constraints { unregisterConstraintName(constraint, of: table.name) }
-    }
-
-    package mutating func registerIdentitySequence(of column: Column, in table: QualifiedName) {
-        if let sequence = column.identitySequence { self[.relation(table.renamed(sequence))] = .identitySequence(table: table) }
-    }
-
-    package mutating func unregisterIdentitySequence(of column: Column, in table: QualifiedName) {
-        if let sequence = column.identitySequence { self[.relation(table.renamed(sequence))] = nil }
-    }
-
-    package mutating func registerConstraintName(_ constraint: Constraint, of table: QualifiedName) {
-        let key = ObjectKey.constraint(table.renamed(constraint.name))
-        var owners: [QualifiedName] = []
-        if case .constraintOwners(let existing) = self[key] { owners = existing }
-        owners.append(table)
-        self[key] = .constraintOwners(owners.sorted())
-        if constraint.kind.ownsIndex { self[.relation(table.renamed(constraint.name))] = .index(table: table) }
-        if let fk = constraint.foreignKey {
-            updateDependents(of: fk.referencedTable) { d in
-                d.referrers.append(table)
-                d.referrers.sort()
-            }
-        }
-    }
-
-    package mutating func unregisterConstraintName(_ constraint: Constraint, of table: QualifiedName) {
-        let key = ObjectKey.constraint(table.renamed(constraint.name))
-        if case .constraintOwners(var owners) = self[key], let at = owners.firstIndex(of: table) {
-            owners.remove(at: at)
-            self[key] = owners.isEmpty ? nil : .constraintOwners(owners)
-        }
-        if constraint.kind.ownsIndex { self[.relation(table.renamed(constraint.name))] = nil }
-        if let fk = constraint.foreignKey {
-            updateDependents(of: fk.referencedTable) { d in
-                if let at = d.referrers.firstIndex(of: table) { d.referrers.remove(at: at) }
-            }
-        }
-    }
-}
-
-extension Table {
-    /// The checks and indexes whose SQL text names `column`.
-    package func expressionDependents(of column: String) -> ExpressionDependents {
-        ExpressionDependents(checks: constraints.filter { $0.checkExpression != nil && $0.involves(column) },
-                             indexes: indexes.filter { $0.involvesThroughExpression(column) })
-    }
-}
-
-extension Constraint {
-    /// Whether dropping `column` drops this constraint too, as PostgreSQL does.
-    package func involves(_ column: String) -> Bool {
-        if case .check(let expression) = kind {
-            return ExpressionFacts.referencedNames(expression).contains(column)
-        }
-        return kind.columns.contains(column)
-    }
-}
-
-extension TableIndex {
-    /// A unique index on plain columns without a predicate, which a foreign key can reference.
-    package var isKey: Bool {
-        unique && predicate == nil && elements.allSatisfy { if case .column = $0 { true } else { false } }
-    }
-
-    /// Whether an expression or the predicate of this index names `column`.
-    package func involvesThroughExpression(_ column: String) -> Bool {
-        elements.contains { if case .expression(let text) = $0 { ExpressionFacts.referencedNames(text).contains(column) } else { false } }
-            || (predicate.map { ExpressionFacts.referencedNames($0).contains(column) } ?? false)
-    }
-
-    package func involves(_ column: String) -> Bool {
-        for element in elements {
-            switch element {
-            case .column(let name): if name == column { return true }
-            case .expression(let text): if ExpressionFacts.referencedNames(text).contains(column) { return true }
-            }
-        }
-        if include.contains(column) { return true }
-        if let predicate, ExpressionFacts.referencedNames(predicate).contains(column) { return true }
-        return false
     }
 }
