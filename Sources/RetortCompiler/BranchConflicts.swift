@@ -1,4 +1,6 @@
 import RetortModel
+import RetortReading
+import RetortGraph
 import RetortState
 
 /// Two branches of the history that touch the same schema object, or that give a
@@ -32,10 +34,35 @@ public struct BranchConflict: Hashable, Sendable {
     public var message: String
 }
 
-public enum BranchConflicts {
-    /// Every conflict in the compiled history, sorted by the first location, the second,
-    /// then the object; one per object and pair of branches.
-    ///
+/// The revision graph and the revisions compiled so far, as the conflict analysis reads
+/// them: during the replay, every revision before the one being joined is compiled.
+public struct ReplayedHistory {
+    public let graph: RevisionGraph
+    public let revisions: [CompiledRevision?]
+
+    public subscript(_ index: Int) -> CompiledRevision { revisions[index]! }
+}
+
+/// Finds branch conflicts while the compiler replays the history, from the states it
+/// already holds where branches join: no second replay. Pass it to `Compiler.compile` as
+/// the observer, or forward `willJoin` to it from another observer (the linter does).
+public final class BranchConflicts: CompileObserver {
+    /// Every conflict found, sorted by the first location, the second, then the object;
+    /// one per object and pair of branches.
+    public var conflicts: [BranchConflict] {
+        found.sorted { ($0.first, $0.second, $0.object) < ($1.first, $1.second, $1.object) }
+    }
+    private var found: [BranchConflict] = []
+
+    public init() {}
+
+    /// Compiles `project` and returns its conflicts.
+    public static func find(_ project: Project) throws -> [BranchConflict] {
+        let finder = BranchConflicts()
+        _ = try Compiler.compile(project, observer: finder)
+        return finder.conflicts
+    }
+
     /// What each operation touches is read from the operations as the state machine
     /// resolved them (so unnamed constraints and indexes have their PostgreSQL names). An
     /// operation *changes* its own object and *uses* the columns, tables and types it
@@ -46,81 +73,36 @@ public enum BranchConflicts {
     /// The order check compares the schema after one branch then the other with the
     /// schema after the other order, both from the branches' common ancestry, which is
     /// reached from the first branch's schema by its revisions' (self-checked) downgrades.
-    /// One pass over the history keeps the schema at the revisions a merge joins (as the
-    /// compiler does) and the branches are found by walking down only to their common
-    /// ancestry, so the cost is one replay plus the branches each merge joins; a history
-    /// with neither merges nor several heads costs nothing.
-    public static func find(_ compilation: Compilation) -> [BranchConflict] {
-        let graph = compilation.graph
-        let heads = graph.heads
-        func joined(_ index: Int) -> [Int] {
-            var result: [Int] = []
-            for predecessor in graph.parents[index] + graph.dependencies[index] where !result.contains(predecessor) {
-                result.append(predecessor)
-            }
-            return result
-        }
-        let merges = graph.order.filter { joined($0).count > 1 }
-        guard !merges.isEmpty || heads.count > 1 else { return [] }
-
-        var conflicts: [BranchConflict] = []
-        var states: [Int: SchemaState] = [:]
-        var consumers = graph.children.map(\.count)
-        func take(_ index: Int) -> SchemaState {
-            consumers[index] -= 1
-            return consumers[index] == 0 ? states.removeValue(forKey: index)! : states[index]!
-        }
-        for index in graph.order {
-            let predecessors = joined(index)
-            var state = SchemaState()
-            if predecessors.count > 1 {
-                for a in predecessors.indices {
-                    for b in predecessors.indices where b > a {
-                        conflicts += between(predecessors[a], predecessors[b], states[predecessors[a]]!, merge: index, compilation)
-                    }
-                }
-            }
-            if let first = predecessors.first {
-                if predecessors.count > 1 {
-                    let missing = graph.exclusiveAncestors(Array(predecessors.dropFirst()), [first]).left
-                    state = states[first]!
-                    for revision in missing { _ = replay(revision, onto: &state, compilation) }
-                    for predecessor in predecessors { _ = take(predecessor) }
-                } else {
-                    state = take(first)
-                }
-            }
-            _ = replay(index, onto: &state, compilation)
-            if !graph.children[index].isEmpty || heads.count > 1 { states[index] = state }
-        }
-        for a in heads.indices {
-            for b in heads.indices where b > a {
-                conflicts += between(heads[a], heads[b], states[heads[a]]!, merge: nil, compilation)
+    /// The compiler calls this where a merge joins its parents and, with several heads,
+    /// after the last revision; a history with neither costs nothing.
+    public func willJoin(_ predecessors: [Int], at merge: Int?, states: [Int: SchemaState], history: ReplayedHistory) {
+        for a in predecessors.indices {
+            for b in predecessors.indices where b > a {
+                found += Self.between(predecessors[a], predecessors[b], states[predecessors[a]]!, merge: merge, history)
             }
         }
-        return conflicts.sorted { ($0.first, $0.second, $0.object) < ($1.first, $1.second, $1.object) }
     }
 
     /// The conflicts between the branch that leads to `left` and the one that leads to
     /// `right`, since their common ancestry; `leftState` is the schema at `left`.
-    package static func between(_ left: Int, _ right: Int, _ leftState: SchemaState, merge: Int?, _ compilation: Compilation) -> [BranchConflict] {
-        let graph = compilation.graph
+    package static func between(_ left: Int, _ right: Int, _ leftState: SchemaState, merge: Int?, _ history: ReplayedHistory) -> [BranchConflict] {
+        let graph = history.graph
         let (leftOnly, rightOnly) = graph.exclusiveAncestors([left], [right])
         guard !leftOnly.isEmpty, !rightOnly.isEmpty else { return [] }
 
         // The common ancestry's schema: the left branch undone, newest first.
         var base = leftState
         var baseKnown = true
-        for index in leftOnly.reversed() where !undo(index, on: &base, compilation) { baseKnown = false }
+        for index in leftOnly.reversed() where !undo(index, on: &base, history) { baseKnown = false }
         if !baseKnown {
             let ancestry = graph.ancestors(of: [left]).intersection(graph.ancestors(of: [right]))
             base = SchemaState()
             baseKnown = true
-            for index in graph.order where ancestry.contains(index) && !replay(index, onto: &base, compilation) { baseKnown = false }
+            for index in graph.order where ancestry.contains(index) && !replay(index, onto: &base, history) { baseKnown = false }
         }
         var afterLeft = base, afterRight = base
-        let leftTouches = touches(of: leftOnly, on: &afterLeft, compilation)
-        let rightTouches = touches(of: rightOnly, on: &afterRight, compilation)
+        let leftTouches = touches(of: leftOnly, on: &afterLeft, history)
+        let rightTouches = touches(of: rightOnly, on: &afterRight, history)
 
         let context: String
         if let merge {
@@ -158,8 +140,8 @@ public enum BranchConflicts {
         guard baseKnown else { return found }
         // The other order: each branch replayed after the other.
         var leftThenRight = afterLeft, rightThenLeft = afterRight
-        let failureRight = replayAll(rightOnly, onto: &leftThenRight, compilation)
-        let failureLeft = replayAll(leftOnly, onto: &rightThenLeft, compilation)
+        let failureRight = replayAll(rightOnly, onto: &leftThenRight, history)
+        let failureLeft = replayAll(leftOnly, onto: &rightThenLeft, history)
         let touched = reported.map(\.root)
         func place(_ key: ObjectKey, in touches: [Touch], fallback: Int) -> (SourceLocation, Int, String) {
             if let touch = touches.first(where: { $0.matches(key) }) { return (touch.location, touch.revision, touch.element) }
@@ -201,8 +183,8 @@ public enum BranchConflicts {
 
     // MARK: - Replay
 
-    private static func replay(_ index: Int, onto state: inout SchemaState, _ compilation: Compilation) -> Bool {
-        let compiled = compilation.revisions[index]
+    private static func replay(_ index: Int, onto state: inout SchemaState, _ history: ReplayedHistory) -> Bool {
+        let compiled = history[index]
         var ok = true
         for (k, operation) in compiled.upgrade.enumerated() {
             let location = k < compiled.revision.upgrade.count ? compiled.revision.upgrade[k].location : compiled.revision.location
@@ -213,8 +195,8 @@ public enum BranchConflicts {
 
     /// Applies a revision's downgrade (proven by the compiler to restore the state before
     /// it); false when it does not apply.
-    private static func undo(_ index: Int, on state: inout SchemaState, _ compilation: Compilation) -> Bool {
-        let compiled = compilation.revisions[index]
+    private static func undo(_ index: Int, on state: inout SchemaState, _ history: ReplayedHistory) -> Bool {
+        let compiled = history[index]
         for operation in compiled.downgrade {
             do { _ = try state.apply(operation, at: compiled.revision.location) } catch { return false }
         }
@@ -227,9 +209,9 @@ public enum BranchConflicts {
     }
 
     /// Replays `revisions` until an operation fails; the failure and the object it was about.
-    private static func replayAll(_ revisions: [Int], onto state: inout SchemaState, _ compilation: Compilation) -> ReplayFailure? {
+    private static func replayAll(_ revisions: [Int], onto state: inout SchemaState, _ history: ReplayedHistory) -> ReplayFailure? {
         for index in revisions {
-            let compiled = compilation.revisions[index]
+            let compiled = history[index]
             for (k, operation) in compiled.upgrade.enumerated() {
                 let location = k < compiled.revision.upgrade.count ? compiled.revision.upgrade[k].location : compiled.revision.location
                 do {
@@ -237,7 +219,7 @@ public enum BranchConflicts {
                 } catch let diagnostic as Diagnostic {
                     return ReplayFailure(diagnostic: diagnostic, key: Touch.primaryKey(of: operation, in: state))
                 } catch {
-                    return ReplayFailure(diagnostic: Diagnostic("branch-replay", at: location, "\(error)"), key: nil)
+                    return ReplayFailure(diagnostic: Diagnostic(.branchReplay, at: location, "\(error)"), key: nil)
                 }
             }
         }
@@ -246,10 +228,10 @@ public enum BranchConflicts {
 
     /// What each operation of `revisions` touches, read against the state before it;
     /// leaves `state` after them.
-    private static func touches(of revisions: [Int], on state: inout SchemaState, _ compilation: Compilation) -> [Touch] {
+    private static func touches(of revisions: [Int], on state: inout SchemaState, _ history: ReplayedHistory) -> [Touch] {
         var result: [Touch] = []
         for index in revisions {
-            let compiled = compilation.revisions[index]
+            let compiled = history[index]
             for (k, operation) in compiled.upgrade.enumerated() {
                 let step = k < compiled.revision.upgrade.count ? compiled.revision.upgrade[k] : nil
                 let location = step?.location ?? compiled.revision.location

@@ -11,6 +11,18 @@ public protocol CompileObserver: AnyObject {
     func willApply(_ step: Step, state: SchemaState)
     func didApply(_ step: Step, applied: AppliedOperation, state: SchemaState)
     func didReplay(_ revision: CompiledRevision, index: Int, state: SchemaState)
+    /// Before a merge replays, `predecessors` (its distinct parents and dependencies) are
+    /// joined at `merge`; with several heads, after the last revision, the heads are joined
+    /// at nil. `states` holds the schema at each of them.
+    func willJoin(_ predecessors: [Int], at merge: Int?, states: [Int: SchemaState], history: ReplayedHistory)
+}
+
+extension CompileObserver {
+    public func willReplay(_ revision: Revision, index: Int, state: SchemaState) {}
+    public func willApply(_ step: Step, state: SchemaState) {}
+    public func didApply(_ step: Step, applied: AppliedOperation, state: SchemaState) {}
+    public func didReplay(_ revision: CompiledRevision, index: Int, state: SchemaState) {}
+    public func willJoin(_ predecessors: [Int], at merge: Int?, states: [Int: SchemaState], history: ReplayedHistory) {}
 }
 
 /// One revision after replay: its operations as the state machine resolved them, and the
@@ -55,6 +67,13 @@ public enum Compiler {
             let revision = graph.revisions[index]
             let predecessors = graph.parents[index] + graph.dependencies[index]
             var state = SchemaState()
+            if let observer {
+                var joined: [Int] = []
+                for predecessor in predecessors where !joined.contains(predecessor) { joined.append(predecessor) }
+                if joined.count > 1 {
+                    observer.willJoin(joined, at: index, states: states, history: ReplayedHistory(graph: graph, revisions: compiled))
+                }
+            }
             if let first = predecessors.first {
                 state = take(first)
                 for other in Set(predecessors.dropFirst()) { _ = take(other) }
@@ -70,6 +89,9 @@ public enum Compiler {
 
         var headState = SchemaState()
         let heads = graph.heads
+        if heads.count > 1 {
+            observer?.willJoin(heads, at: nil, states: states, history: ReplayedHistory(graph: graph, revisions: compiled))
+        }
         if let first = heads.first {
             headState = states[first]!
             if heads.count > 1 {
@@ -95,7 +117,7 @@ public enum Compiler {
             let revision = compiled[index]!
             for operation in revision.upgrade {
                 do { _ = try state.apply(operation, at: revision.revision.location) } catch let error as Diagnostic {
-                    throw Diagnostic("branch-replay", at: revision.revision.location,
+                    throw Diagnostic(.branchReplay, at: revision.revision.location,
                                      "revision \(revision.revision.id) cannot be combined with the other branches of its merge: \(error.message)")
                 }
             }
@@ -130,7 +152,7 @@ public enum Compiler {
             do {
                 downgrade.append(try state.apply(step.operation, at: step.location).forward)
             } catch let error as Diagnostic where !explicit {
-                throw Diagnostic("internal-self-check", at: revision.location,
+                throw Diagnostic(.internalSelfCheck, at: revision.location,
                                  "internal error: the derived downgrade of revision \(revision.id) does not apply: \(error.message)")
             }
         }
@@ -146,7 +168,7 @@ public enum Compiler {
             }
             if !same {
                 let what = explicit ? "the <downgrade> of revision \(revision.id)" : "internal error: the derived downgrade of revision \(revision.id)"
-                throw Diagnostic(explicit ? "downgrade-mismatch" : "internal-self-check", at: revision.location,
+                throw Diagnostic(explicit ? .downgradeMismatch : .internalSelfCheck, at: revision.location,
                                  "\(what) does not restore the previous state of \(key)")
             }
         }

@@ -25,7 +25,7 @@ public struct RevisionGraph: Sendable {
         self.revisions = revisions.sorted { $0.stem.utf8.lexicographicallyPrecedes($1.stem.utf8) }
         for (i, revision) in self.revisions.enumerated() {
             if let other = indexByID[revision.id] {
-                throw Diagnostic("duplicate-revision", at: revision.location, "revision id \(revision.id) is already used at \(self.revisions[other].location)")
+                throw Diagnostic(.duplicateRevision, at: revision.location, "revision id \(revision.id) is already used at \(self.revisions[other].location)")
             }
             indexByID[revision.id] = i
         }
@@ -35,15 +35,15 @@ public struct RevisionGraph: Sendable {
             var ps: [Int] = []
             for parent in revision.parents {
                 guard let p = indexByID[parent] else {
-                    throw Diagnostic("dangling-parent", at: revision.location, "revision \(revision.id) names parent \(parent), which does not exist\(didYouMean(parent, among: self.revisions.map(\.id)))")
+                    throw Diagnostic(.danglingParent, at: revision.location, "revision \(revision.id) names parent \(parent), which does not exist\(didYouMean(parent, among: self.revisions.map(\.id)))")
                 }
-                if ps.contains(p) { throw Diagnostic("duplicate-parent", at: revision.location, "revision \(revision.id) names parent \(parent) twice") }
+                if ps.contains(p) { throw Diagnostic(.duplicateParent, at: revision.location, "revision \(revision.id) names parent \(parent) twice") }
                 ps.append(p)
             }
             var ds: [Int] = []
             for dependency in revision.dependsOn {
                 guard let d = indexByID[dependency] else {
-                    throw Diagnostic("dangling-dependency", at: revision.location, "revision \(revision.id) depends on \(dependency), which does not exist\(didYouMean(dependency, among: self.revisions.map(\.id)))")
+                    throw Diagnostic(.danglingDependency, at: revision.location, "revision \(revision.id) depends on \(dependency), which does not exist\(didYouMean(dependency, among: self.revisions.map(\.id)))")
                 }
                 ds.append(d)
             }
@@ -76,7 +76,7 @@ public struct RevisionGraph: Sendable {
                 text += self.revisions[next].id
             }
             let through = cycle.indices.contains { !parents[cycle[($0 + 1) % cycle.count]].contains(cycle[$0]) }
-            throw Diagnostic("cycle", at: first.location, "the revisions form a cycle\(through ? " through depends-on" : ""): \(text)")
+            throw Diagnostic(.cycle, at: first.location, "the revisions form a cycle\(through ? " through depends-on" : ""): \(text)")
         }
         position = Array(repeating: 0, count: self.revisions.count)
         for (at, index) in order.enumerated() { position[index] = at }

@@ -78,7 +78,7 @@ public struct RevisionResolver: Sendable {
         return current
     }
 
-    package func usage(_ message: String) -> Diagnostic { Diagnostic("revision", at: nil, message) }
+    package func usage(_ message: String) -> Diagnostic { Diagnostic(.revision, at: nil, message) }
 
     /// Revisions in `to`'s ancestry but not in `from`'s, in replay order.
     public func upgradeRange(from: [Int], to: [Int]) -> [Int] {

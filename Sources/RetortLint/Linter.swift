@@ -11,6 +11,8 @@ import RetortScripts
 /// Runs every rule during the compiler's replay (so linting adds no second pass), then
 /// applies suppressions and the project's severities.
 public final class Linter: CompileObserver {
+    /// Fed by `willJoin`; read once the replay is done.
+    let branchConflicts = BranchConflicts()
     public struct Options: Sendable {
         /// Lint only the revisions after this one (graph index); objects created after it count as new.
         public var since: Int?
@@ -142,6 +144,11 @@ public final class Linter: CompileObserver {
         }
     }
 
+    /// Branch conflicts are found from the states the compiler holds where branches join.
+    public func willJoin(_ predecessors: [Int], at merge: Int?, states: [Int: SchemaState], history: ReplayedHistory) {
+        branchConflicts.willJoin(predecessors, at: merge, states: states, history: history)
+    }
+
     public func didReplay(_ compiled: CompiledRevision, index: Int, state: SchemaState) {
         guard reporting else { return }
         var seen = Set<String>()
@@ -230,7 +237,7 @@ public enum Lint {
         for finding in GraphCheck.multipleHeads(graph) {
             linter.add(GraphCheck.multipleHeadsRule, RawFinding(finding.location, finding.message), revision: finding.revision)
         }
-        for conflict in BranchConflicts.find(compilation) {
+        for conflict in linter.branchConflicts.conflicts {
             let other = conflict.merge.map { "merge \($0)" } ?? "unmerged heads"
             linter.add(BranchConflict.ruleID, RawFinding(conflict.first, "\(conflict.message) (other branch: \(conflict.second), revision \(conflict.secondRevision); \(other))"),
                        revision: conflict.firstRevision)
@@ -248,7 +255,7 @@ public enum Lint {
     public static func validateConfiguration(_ settings: ProjectSettings) throws {
         let known = LintCatalogue.rules.map(\.description.id)
         for id in settings.lintSeverities.keys.sorted() where !known.contains(id) {
-            throw Diagnostic("unknown-lint-rule", at: settings.location, "retort.xml configures unknown lint rule '\(id)'\(didYouMean(id, among: known))")
+            throw Diagnostic(.unknownLintRule, at: settings.location, "retort.xml configures unknown lint rule '\(id)'\(didYouMean(id, among: known))")
         }
     }
 }

@@ -31,7 +31,7 @@ package struct DeclarationDecoder {
                 table.columns.append(column)
                 if isKey {
                     if !columnPrimaryKey.isEmpty {
-                        throw Diagnostic("bad-value", at: child.location, "several columns say primary-key=\"true\"; declare a composite key with <primary-key columns=\"...\"/>")
+                        throw Diagnostic(.badValue, at: child.location, "several columns say primary-key=\"true\"; declare a composite key with <primary-key columns=\"...\"/>")
                     }
                     columnPrimaryKey.append(column.name)
                 }
@@ -47,7 +47,7 @@ package struct DeclarationDecoder {
         }
         if !columnPrimaryKey.isEmpty {
             if table.constraints.contains(where: { if case .primaryKey = $0.kind { true } else { false } }) {
-                throw Diagnostic("bad-value", at: node.location, "table \(q(table.name.description)) declares its primary key twice")
+                throw Diagnostic(.badValue, at: node.location, "table \(q(table.name.description)) declares its primary key twice")
             }
             table.constraints.insert(Constraint(name: "", kind: .primaryKey(columns: columnPrimaryKey), origin: table.origin), at: 0)
         }

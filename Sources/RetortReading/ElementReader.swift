@@ -8,7 +8,7 @@ package struct ElementReader {
     package init(_ node: XMLNode, allowed: [String]) throws {
         self.node = node
         for attribute in node.attributes where !allowed.contains(attribute.name) {
-            throw Diagnostic("unknown-attribute", at: node.location,
+            throw Diagnostic(.unknownAttribute, at: node.location,
                              "unknown attribute '\(attribute.name)' on <\(node.name)>\(didYouMean(attribute.name, among: allowed))")
         }
     }
@@ -80,7 +80,7 @@ package struct ElementReader {
     /// Children, each checked against the element names allowed here.
     package func children(allowed: [String]) throws -> [XMLNode] {
         for child in node.children where !allowed.contains(child.name) {
-            throw Diagnostic("unknown-element", at: child.location,
+            throw Diagnostic(.unknownElement, at: child.location,
                              "unknown element <\(child.name)> in <\(node.name)>\(didYouMean(child.name, among: allowed))")
         }
         return node.children
@@ -116,7 +116,7 @@ package struct ElementReader {
     /// Text content when the element may hold only text.
     package func text() throws -> String {
         if let child = node.children.first {
-            throw Diagnostic("unknown-element", at: child.location, "<\(node.name)> holds text only, not <\(child.name)>")
+            throw Diagnostic(.unknownElement, at: child.location, "<\(node.name)> holds text only, not <\(child.name)>")
         }
         if node.text.unicodeScalars.contains("\u{0}") { throw fail("text contains U+0000") }
         return node.text

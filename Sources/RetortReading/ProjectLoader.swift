@@ -34,7 +34,7 @@ public enum ProjectLoader {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw Diagnostic("no-project", at: nil, "project folder '\(relativePath(of: directory.path, to: fm.currentDirectoryPath))' does not exist (use --project DIR or RETORT_PROJECT)")
+            throw Diagnostic(.noProject, at: nil, "project folder '\(relativePath(of: directory.path, to: fm.currentDirectoryPath))' does not exist (use --project DIR or RETORT_PROJECT)")
         }
         func xmlFiles(in folder: URL) throws -> [(url: URL, name: String)] {
             guard fm.fileExists(atPath: folder.path) else { return [] }
@@ -49,12 +49,12 @@ public enum ProjectLoader {
         func read(_ url: URL, display: String) throws -> (XMLNode, String) {
             let start = SourceLocation(file: display, line: 1, column: 1)
             guard let handle = FileHandle(forReadingAtPath: url.path) else {
-                throw Diagnostic("unreadable", at: start, "cannot read file")
+                throw Diagnostic(.unreadable, at: start, "cannot read file")
             }
             defer { try? handle.close() }
             let data = (try? handle.read(upToCount: XMLReader.maximumFileSize + 1)) ?? Data()
             if data.count > XMLReader.maximumFileSize {
-                throw Diagnostic("xml-too-large", at: start, "file is larger than \(XMLReader.maximumFileSize) bytes")
+                throw Diagnostic(.xmlTooLarge, at: start, "file is larger than \(XMLReader.maximumFileSize) bytes")
             }
             let bytes = [UInt8](data)
             let hash = SHA256.hash(data: bytes).hexString
@@ -77,7 +77,7 @@ public enum ProjectLoader {
             let (root, hash) = try read(url, display: projectDisplay + "/revisions/" + name)
             let revision = try DeclarationDecoder().revision(root, stem: String(name.dropLast(4)), hash: hash)
             if let first = seen[revision.id] {
-                throw Diagnostic("duplicate-revision", at: revision.location, "revision id \(revision.id) is already used at \(first)")
+                throw Diagnostic(.duplicateRevision, at: revision.location, "revision id \(revision.id) is already used at \(first)")
             }
             seen[revision.id] = revision.location
             revisions.append(revision)

@@ -13,7 +13,7 @@ extension DeclarationDecoder {
 
     package func revision(_ root: XMLNode, stem: String, hash: String) throws -> Revision {
         guard root.name == "revision" else {
-            throw Diagnostic("unknown-element", at: root.location, "a revision file's root element must be <revision>, not <\(root.name)>")
+            throw Diagnostic(.unknownElement, at: root.location, "a revision file's root element must be <revision>, not <\(root.name)>")
         }
         let reader = try ElementReader(root, allowed: ["id", "parent", "message", "format", "branch-labels", "depends-on"])
         try checkFormat(reader)
@@ -28,16 +28,16 @@ extension DeclarationDecoder {
         for child in try reader.children(allowed: ["upgrade", "downgrade", "lint-allow"]) {
             switch child.name {
             case "upgrade":
-                if upgrade != nil { throw Diagnostic("duplicate-element", at: child.location, "a revision has one <upgrade>") }
+                if upgrade != nil { throw Diagnostic(.duplicateElement, at: child.location, "a revision has one <upgrade>") }
                 upgrade = try steps(child)
             case "downgrade":
-                if downgrade != nil { throw Diagnostic("duplicate-element", at: child.location, "a revision has one <downgrade>") }
+                if downgrade != nil { throw Diagnostic(.duplicateElement, at: child.location, "a revision has one <downgrade>") }
                 downgrade = try steps(child)
             default:
                 allows.append(try lintAllow(child))
             }
         }
-        guard let upgrade else { throw Diagnostic("missing-element", at: root.location, "revision \(id) has no <upgrade>") }
+        guard let upgrade else { throw Diagnostic(.missingElement, at: root.location, "revision \(id) has no <upgrade>") }
         return Revision(id: id, parents: parents, message: try reader.optional("message") ?? "", branchLabels: labels,
                         dependsOn: dependsOn, stem: stem, location: root.location, upgrade: upgrade, downgrade: downgrade,
                         allows: allows, sourceHash: hash, digest: RevisionDigest(root))
@@ -175,7 +175,7 @@ extension DeclarationDecoder {
         case "sql":
             return try rawSteps(node, suppressions)
         default:
-            throw Diagnostic("unknown-element", at: location, "unknown operation <\(node.name)>\(didYouMean(node.name, among: Self.operationNames))")
+            throw Diagnostic(.unknownElement, at: location, "unknown operation <\(node.name)>\(didYouMean(node.name, among: Self.operationNames))")
         }
     }
 
@@ -244,10 +244,10 @@ extension DeclarationDecoder {
         for part in parts {
             _ = try ElementReader(part, allowed: []).text()
             if part.name == "forward" {
-                if forward != nil { throw Diagnostic("duplicate-element", at: part.location, "<sql> has one <forward>") }
+                if forward != nil { throw Diagnostic(.duplicateElement, at: part.location, "<sql> has one <forward>") }
                 forward = part
             } else {
-                if reverse != nil { throw Diagnostic("duplicate-element", at: part.location, "<sql> has one <reverse>") }
+                if reverse != nil { throw Diagnostic(.duplicateElement, at: part.location, "<sql> has one <reverse>") }
                 reverse = part
             }
         }
@@ -326,7 +326,7 @@ extension DeclarationDecoder {
     /// then foreign keys and views.
     package func model(_ root: XMLNode) throws -> ModelDeclarations {
         guard root.name == "schema" else {
-            throw Diagnostic("unknown-element", at: root.location, "a model file's root element must be <schema>, not <\(root.name)>")
+            throw Diagnostic(.unknownElement, at: root.location, "a model file's root element must be <schema>, not <\(root.name)>")
         }
         let reader = try ElementReader(root, allowed: ["name", "format", "comment"])
         try checkFormat(reader)
@@ -354,7 +354,7 @@ extension DeclarationDecoder {
 
     package func settings(_ root: XMLNode) throws -> ProjectSettings {
         guard root.name == "project" else {
-            throw Diagnostic("unknown-element", at: root.location, "retort.xml's root element must be <project>, not <\(root.name)>")
+            throw Diagnostic(.unknownElement, at: root.location, "retort.xml's root element must be <project>, not <\(root.name)>")
         }
         let reader = try ElementReader(root, allowed: ["name", "format"])
         try checkFormat(reader)

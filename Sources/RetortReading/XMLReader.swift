@@ -15,16 +15,16 @@ public enum XMLReader {
     public static func parse(_ bytes: [UInt8], displayPath: String) throws -> XMLNode {
         _ = installDenyLoader
         let start = SourceLocation(file: displayPath, line: 1, column: 1)
-        guard !bytes.isEmpty else { throw Diagnostic("xml-empty", at: start, "file is empty") }
+        guard !bytes.isEmpty else { throw Diagnostic(.xmlEmpty, at: start, "file is empty") }
         guard bytes.count <= maximumFileSize else {
-            throw Diagnostic("xml-too-large", at: start, "file is larger than \(maximumFileSize) bytes")
+            throw Diagnostic(.xmlTooLarge, at: start, "file is larger than \(maximumFileSize) bytes")
         }
         let lines = LineTable(bytes)
         if let bad = firstInvalidUTF8(bytes) {
-            throw Diagnostic("xml-encoding", at: lines.location(of: bad, file: displayPath), "file is not valid UTF-8")
+            throw Diagnostic(.xmlEncoding, at: lines.location(of: bad, file: displayPath), "file is not valid UTF-8")
         }
         if let nul = bytes.firstIndex(of: 0) {
-            throw Diagnostic("xml-nul", at: lines.location(of: nul, file: displayPath), "file contains a NUL byte")
+            throw Diagnostic(.xmlNul, at: lines.location(of: nul, file: displayPath), "file contains a NUL byte")
         }
 
         let builder = TreeBuilder(bytes: bytes, lines: lines, file: displayPath)
@@ -50,7 +50,7 @@ public enum XMLReader {
         let unmanaged = Unmanaged.passRetained(builder)
         defer { unmanaged.release() }
         guard let ctxt = xmlCreatePushParserCtxt(&sax, unmanaged.toOpaque(), nil, 0, nil) else {
-            throw Diagnostic("xml-internal", at: start, "cannot create an XML parser")
+            throw Diagnostic(.xmlInternal, at: start, "cannot create an XML parser")
         }
         defer { xmlFreeParserCtxt(ctxt) }
         // Deliberately absent: NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE, RECOVER.
@@ -63,7 +63,7 @@ public enum XMLReader {
         }
         if let failure = builder.failure { throw failure }
         guard ctxt.pointee.wellFormed != 0, let root = builder.root else {
-            throw Diagnostic("xml-malformed", at: start, "malformed XML")
+            throw Diagnostic(.xmlMalformed, at: start, "malformed XML")
         }
         return root
     }
@@ -154,7 +154,7 @@ private final class TreeBuilder {
     }
 
     func refuse(_ message: String) {
-        if failure == nil { failure = Diagnostic("xml-forbidden", at: currentLocation(), message) }
+        if failure == nil { failure = Diagnostic(.xmlForbidden, at: currentLocation(), message) }
         if let context { xmlStopParser(context) }
     }
 
@@ -163,7 +163,7 @@ private final class TreeBuilder {
         var message = error.message.map { String(cString: $0) } ?? "malformed XML"
         while let last = message.last, last.isWhitespace { message.removeLast() }
         let location = SourceLocation(file: file, line: max(1, Int(error.line)), column: max(1, Int(error.int2)))
-        failure = Diagnostic("xml-malformed", at: location, "malformed XML: \(message)")
+        failure = Diagnostic(.xmlMalformed, at: location, "malformed XML: \(message)")
         if let context { xmlStopParser(context) }
     }
 
@@ -173,12 +173,12 @@ private final class TreeBuilder {
         let offset = startTagOffset()
         let location = lines.location(of: offset, file: file)
         if stack.count >= XMLReader.maximumDepth {
-            failure = Diagnostic("xml-too-deep", at: location, "elements are nested more than \(XMLReader.maximumDepth) deep")
+            failure = Diagnostic(.xmlTooDeep, at: location, "elements are nested more than \(XMLReader.maximumDepth) deep")
             if let context { xmlStopParser(context) }
             return
         }
         if uri != nil {
-            failure = Diagnostic("xml-namespace", at: location, "XML namespaces are not supported")
+            failure = Diagnostic(.xmlNamespace, at: location, "XML namespaces are not supported")
             if let context { xmlStopParser(context) }
             return
         }

@@ -40,7 +40,7 @@ public enum ManifestCheck {
         do {
             decoded = try JSONDecoder().decode(Manifest.self, from: Data(manifest))
         } catch {
-            throw Diagnostic("bad-manifest", at: SourceLocation(file: manifestPath, line: 1, column: 1), "cannot read the manifest: \(error)")
+            throw Diagnostic(.badManifest, at: SourceLocation(file: manifestPath, line: 1, column: 1), "cannot read the manifest: \(error)")
         }
         let byID = Dictionary(project.revisions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let lines = ManifestLines(manifest)

@@ -31,7 +31,7 @@ public enum OutputWriter {
         } catch {
             if !fm.fileExists(atPath: directory.path), fm.fileExists(atPath: retired.path) { try? fm.moveItem(at: retired, to: directory) }
             try? fm.removeItem(at: staging)
-            throw Diagnostic("write-failed", at: nil, "cannot write \(directory.path): \(error.localizedDescription)")
+            throw Diagnostic(.writeFailed, at: nil, "cannot write \(directory.path): \(error.localizedDescription)")
         }
     }
 
@@ -39,14 +39,14 @@ public enum OutputWriter {
     /// (atomicity comes from the folder swap), which matters at tens of thousands of files.
     package static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Diagnostic("write-failed", at: nil, "cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw Diagnostic(.writeFailed, at: nil, "cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw Diagnostic("write-failed", at: nil, "cannot write \(path): \(String(cString: strerror(errno)))")
+                throw Diagnostic(.writeFailed, at: nil, "cannot write \(path): \(String(cString: strerror(errno)))")
             }
             written += n
         }

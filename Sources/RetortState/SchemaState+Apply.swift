@@ -193,7 +193,7 @@ package struct ApplyContext {
     package var operation: String
     package var location: SourceLocation
 
-    package func fail(_ id: StateDiagnostic, _ message: String) -> Diagnostic {
+    package func fail(_ id: DiagnosticID, _ message: String) -> Diagnostic {
         Diagnostic(id.rawValue, at: location, "\(operation): \(message)")
     }
 

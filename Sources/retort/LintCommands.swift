@@ -57,7 +57,7 @@ struct Explain: ParsableCommand {
             return
         }
         guard let description = LintCatalogue.rule(rule!) else {
-            throw Diagnostic("unknown-lint-rule", at: nil, "unknown lint rule '\(rule!)'; `retort explain --list` lists them")
+            throw Diagnostic(.unknownLintRule, at: nil, "unknown lint rule '\(rule!)'; `retort explain --list` lists them")
         }
         write(LintCatalogue.explain(description))
     }

@@ -105,7 +105,7 @@ final class OperationInverseTests: XCTestCase {
 
     /// Each refusal names what is wrong by a stable id, at the operation's position.
     func testRefusalsCarryTheirCatalogueIds() throws {
-        let cases: [(String, StateDiagnostic)] = [
+        let cases: [(String, DiagnosticID)] = [
             (#"<create-schema name="app"/>"#, .schemaExists),
             (#"<drop-schema name="nowhere"/>"#, .schemaMissing),
             (#"<create-extension name="citext"/>"#, .extensionExists),
@@ -143,7 +143,7 @@ final class OperationInverseTests: XCTestCase {
     }
 
     func testCatalogueIdsAreUniqueAndKebabCase() {
-        let ids = StateDiagnostic.allCases.map(\.rawValue)
+        let ids = DiagnosticID.stateCatalogue.map(\.rawValue)
         XCTAssertEqual(Set(ids).count, ids.count)
         for id in ids {
             XCTAssertNotNil(id.range(of: #"^[a-z]+(-[a-z]+)*$"#, options: .regularExpression), id)

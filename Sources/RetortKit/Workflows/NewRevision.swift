@@ -23,19 +23,19 @@ public struct NewRevision: Sendable {
         let taken = Set(revisions.map(\.id))
         for label in branchLabels {
             if label.isEmpty || label.contains(where: { $0.isWhitespace || $0 == "," || $0 == "@" }) {
-                throw Diagnostic("bad-value", at: nil, "branch label '\(label)' must be a word without spaces, commas or '@'")
+                throw Diagnostic(.badValue, at: nil, "branch label '\(label)' must be a word without spaces, commas or '@'")
             }
             if let holder = revisions.first(where: { $0.branchLabels.contains(label) }) {
-                throw Diagnostic("bad-value", at: holder.location, "branch label '\(label)' is already used by revision \(holder.id)")
+                throw Diagnostic(.badValue, at: holder.location, "branch label '\(label)' is already used by revision \(holder.id)")
             }
-            if taken.contains(label) { throw Diagnostic("bad-value", at: nil, "branch label '\(label)' is a revision id") }
+            if taken.contains(label) { throw Diagnostic(.badValue, at: nil, "branch label '\(label)' is a revision id") }
         }
         if let id {
             if !Self.isValidID(id) {
-                throw Diagnostic("bad-value", at: nil, "revision id '\(id)' must match [A-Za-z0-9_]{1,32} and not be base, head or heads")
+                throw Diagnostic(.badValue, at: nil, "revision id '\(id)' must match [A-Za-z0-9_]{1,32} and not be base, head or heads")
             }
             if let other = revisions.first(where: { $0.id == id }) {
-                throw Diagnostic("duplicate-revision", at: other.location, "revision id \(id) is already used")
+                throw Diagnostic(.duplicateRevision, at: other.location, "revision id \(id) is already used")
             }
             self.id = id
         } else {

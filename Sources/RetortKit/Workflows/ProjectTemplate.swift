@@ -9,7 +9,7 @@ package enum ProjectTemplate {
         let fm = FileManager.default
         let settings = folder.appendingPathComponent("retort.xml")
         if fm.fileExists(atPath: settings.path) {
-            throw Diagnostic("init-exists", at: nil, "\(settings.path) already exists; init leaves existing projects alone")
+            throw Diagnostic(.initExists, at: nil, "\(settings.path) already exists; init leaves existing projects alone")
         }
         try fm.createDirectory(at: folder.appendingPathComponent("revisions"), withIntermediateDirectories: true)
         let name = folder.lastPathComponent == "models" ? folder.deletingLastPathComponent().lastPathComponent : folder.lastPathComponent

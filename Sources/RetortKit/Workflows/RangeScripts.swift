@@ -16,7 +16,7 @@ package enum RangeScripts {
         let (revisions, start, from, to) = try RevisionResolver(compilation.graph).parseDowngradeRange(range)
         if let blocked = revisions.first(where: { compilation.revisions[$0].irreversibleAt != nil }) {
             let compiled = compilation.revisions[blocked]
-            throw Diagnostic("irreversible", at: compiled.irreversibleAt,
+            throw Diagnostic(.irreversible, at: compiled.irreversibleAt,
                              "cannot downgrade through revision \(compiled.revision.id): this raw SQL has no <reverse>")
         }
         let title = "Retort downgrade: \(compilation.project.settings.name), \(from) -> \(to) (\(revisions.count) revisions)"
