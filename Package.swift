@@ -97,19 +97,58 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(
-            name: "RetortKitTests",
+        // Helpers the test targets share: temporary projects, the throwaway PostgreSQL
+        // server, history generators. A library of its own so each stage's tests can use it.
+        .target(
+            name: "RetortTestSupport",
             dependencies: ["RetortKit"],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "RetortStateTests",
-            dependencies: ["RetortState", "RetortReading"],
+            path: "Tests/RetortTestSupport",
             swiftSettings: strict
         ),
         .testTarget(
             name: "RetortSQLTests",
             dependencies: ["RetortSQL"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RetortReadingTests",
+            dependencies: ["RetortReading", "RetortTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RetortGraphTests",
+            dependencies: ["RetortGraph", "RetortTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RetortStateTests",
+            dependencies: ["RetortState", "RetortReading", "RetortTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RetortCompilerTests",
+            dependencies: ["RetortCompiler", "RetortTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RetortDiffTests",
+            dependencies: ["RetortDiff", "RetortTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RetortScriptsTests",
+            dependencies: ["RetortScripts", "RetortTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RetortLintTests",
+            dependencies: ["RetortLint", "RetortTestSupport"],
+            swiftSettings: strict
+        ),
+        // End to end: the command line, the server round trips, generated histories, fuzzing.
+        .testTarget(
+            name: "RetortKitTests",
+            dependencies: ["RetortKit", "RetortTestSupport"],
             swiftSettings: strict
         ),
     ],

@@ -49,8 +49,8 @@ say() { printf '%s\n' "$*" >&2; }
 if [ -n "${RETORT_BIN:-}" ]; then
   bin=$RETORT_BIN
 else
-  say "bench: swift build -c release"
-  (cd "$root" && swift build -c release)
+  say "bench: swift build -c release --product retort"
+  (cd "$root" && swift build -c release --product retort)
   bin="$root/.build/release/retort"
 fi
 [ -x "$bin" ] || { say "bench: no retort binary at $bin"; exit 2; }

@@ -11,6 +11,7 @@ import XCTest
 @testable import RetortScripts
 @testable import RetortLint
 @testable import RetortKit
+import RetortTestSupport
 
 /// The `retort` executable as users run it: exit statuses, diagnostics, atomic output.
 final class CommandLineTests: XCTestCase {

@@ -9,6 +9,7 @@ import XCTest
 @testable import RetortScripts
 @testable import RetortLint
 @testable import RetortKit
+import RetortTestSupport
 
 /// Each stage declares its diagnostic ids once; together they are one catalogue.
 final class DiagnosticCatalogueTests: XCTestCase {

@@ -11,6 +11,7 @@ import XCTest
 @testable import RetortScripts
 @testable import RetortLint
 @testable import RetortKit
+import RetortTestSupport
 
 /// Random but valid histories (`HistoryGenerator`) compiled by Retort and judged by the
 /// server: `upgrade.sql` against `schema.sql` and `downgrade.sql` back to nothing (in every

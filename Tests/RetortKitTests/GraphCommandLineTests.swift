@@ -11,6 +11,7 @@ import XCTest
 @testable import RetortScripts
 @testable import RetortLint
 @testable import RetortKit
+import RetortTestSupport
 
 /// `branches`, `history --graph`, `revision` and `merge` as users run them.
 final class GraphCommandLineTests: XCTestCase {

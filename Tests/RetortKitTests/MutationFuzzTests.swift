@@ -11,6 +11,7 @@ import XCTest
 @testable import RetortScripts
 @testable import RetortLint
 @testable import RetortKit
+import RetortTestSupport
 
 /// Bad input never crashes or hangs: thousands of seeded mutations of the example's files
 /// either compile or fail with a located diagnostic.

@@ -11,6 +11,7 @@ import XCTest
 @testable import RetortScripts
 @testable import RetortLint
 @testable import RetortKit
+import RetortTestSupport
 
 /// A real PostgreSQL 15 judges the SQL Retort writes: whole-history scripts against
 /// `schema.sql`, every revision up, down and up again, guards, and every transaction mode.
@@ -107,10 +108,3 @@ final class PostgresRoundTripTests: XCTestCase {
         }
     }
 }
-
-/// Golden fixtures: `Tests/Fixtures/<name>/project` compiles to `Tests/Fixtures/<name>/out`.
-let goldenFixtures: [URL] = {
-    let folder = packageRoot.appendingPathComponent("Tests/Fixtures")
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-    return names.sorted().map { folder.appendingPathComponent($0) }
-}()

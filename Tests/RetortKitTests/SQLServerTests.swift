@@ -11,6 +11,7 @@ import XCTest
 @testable import RetortScripts
 @testable import RetortLint
 @testable import RetortKit
+import RetortTestSupport
 
 /// The SQL layer judged by a real PostgreSQL: raw SQL split by the grammar runs as written,
 /// views follow renames the way the server does, and the steps the server refuses because

@@ -11,6 +11,7 @@ import XCTest
 @testable import RetortScripts
 @testable import RetortLint
 @testable import RetortKit
+import RetortTestSupport
 
 /// Names and quoting, judged by the server: identifiers and string values that stress
 /// quoting come back from the catalog exactly as written, and every unnamed constraint,

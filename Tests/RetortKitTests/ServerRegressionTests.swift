@@ -11,6 +11,7 @@ import XCTest
 @testable import RetortScripts
 @testable import RetortLint
 @testable import RetortKit
+import RetortTestSupport
 
 /// Small histories that once compiled to SQL the server disagreed with, found by the
 /// generated histories; each goes through every round trip of `ServerRoundTrip`.
