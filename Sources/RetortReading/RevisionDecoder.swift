@@ -310,7 +310,7 @@ extension DeclarationDecoder {
 
     /// Raw SQL checked by PostgreSQL's parser, each statement's position kept.
     package func script(_ text: String, of element: XMLNode, reverse: String?) throws -> RawSQL {
-        let reader = try ElementReader(element, allowed: element.attributes.map(\.name))
+        _ = try ElementReader(element, allowed: element.attributes.map(\.name))
         let forward = try ElementReader.sqlText(text, of: element, as: .script)
         let lead = text.utf8.count - String(text.drop(while: \.isWhitespace)).utf8.count
         let statements = SQLScript.parsed(forward)?.statements ?? []
