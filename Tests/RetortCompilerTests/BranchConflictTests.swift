@@ -26,18 +26,26 @@ final class BranchConflictTests: XCTestCase {
         """
 
     /// A base revision r0 and two branches off it, optionally merged by `m`.
-    func project(right: String, left: String, merged: Bool = false) throws -> Compilation {
+    func project(right: String, left: String, merged: Bool = false) throws -> [BranchConflict] {
         try project(left: left, right: right, merged: merged)
     }
 
-    func project(left: String, right: String, merged: Bool = false) throws -> Compilation {
+    func project(left: String, right: String, merged: Bool = false) throws -> [BranchConflict] {
         var files = [
             "revisions/0001_base.xml": revisionXML("r0", base),
             "revisions/0002_left.xml": revisionXML("left", parent: "r0", left),
             "revisions/0003_right.xml": revisionXML("right", parent: "r0", right),
         ]
         if merged { files["revisions/0004_merge.xml"] = revisionXML("m", parent: "left right", "") }
-        return try TemporaryProject(files).compile()
+        return try compile(files).conflicts
+    }
+
+    /// Compiles `files` once, with the conflict analysis watching that one replay.
+    func compile(_ files: [String: String]) throws -> (compilation: Compilation, conflicts: [BranchConflict]) {
+        let folder = try TemporaryProject(files)
+        let finder = BranchConflicts()
+        let compilation = try Compiler.compile(try ProjectLoader.load(folder.directory), observer: finder)
+        return (compilation, finder.conflicts)
     }
 
     func testTheExampleProjectsMergeIsClean() throws {
@@ -45,9 +53,8 @@ final class BranchConflictTests: XCTestCase {
     }
 
     func testUnmergedHeadsTouchingOneColumn() throws {
-        let c = try project(left: "    <alter-column table=\"t\" column=\"a\" type=\"bigint\"/>",
+        let conflicts = try project(left: "    <alter-column table=\"t\" column=\"a\" type=\"bigint\"/>",
                             right: "    <sql>SELECT 1</sql>\n    <drop-column table=\"t\" column=\"a\"/>")
-        let conflicts = try BranchConflicts.find(c.project)
         XCTAssertEqual(conflicts.count, 1)
         let conflict = try XCTUnwrap(conflicts.first)
         XCTAssertEqual(conflict.rule, "branch-conflict")
@@ -61,9 +68,8 @@ final class BranchConflictTests: XCTestCase {
     }
 
     func testAMergeOfBranchesExtendingOneEnum() throws {
-        let c = try project(left: "    <add-enum-value enum=\"status\" value=\"paused\"/>",
+        let conflicts = try project(left: "    <add-enum-value enum=\"status\" value=\"paused\"/>",
                             right: "    <add-enum-value enum=\"status\" value=\"closed\"/>", merged: true)
-        let conflicts = try BranchConflicts.find(c.project)
         XCTAssertEqual(conflicts.map(\.object), ["enum status"])
         XCTAssertEqual(conflicts.first?.merge, "m")
         XCTAssertTrue(conflicts.first?.message.hasPrefix("the branches that revision m merges (left and right) both touch enum status") == true,
@@ -73,19 +79,18 @@ final class BranchConflictTests: XCTestCase {
     func testATableChangedOnOneSideAndUsedOnTheOther() throws {
         let dropped = try project(left: "    <create-index table=\"t\" columns=\"b\"/>",
                                   right: "    <drop-table name=\"t\"/>")
-        XCTAssertEqual(try BranchConflicts.find(dropped.project).map(\.object), ["table t"])
-        let renamed = try project(right: "    <rename-column table=\"t\" from=\"b\" to=\"c\"/>",
+        XCTAssertEqual(dropped.map(\.object), ["table t"])
+        let conflicts = try project(right: "    <rename-column table=\"t\" from=\"b\" to=\"c\"/>",
                                   left: "    <create-table name=\"u\"><column name=\"b\" type=\"int\"/></create-table>\n    <add-foreign-key table=\"u\" columns=\"b\" references=\"t(id)\"/>\n    <comment table=\"t\" column=\"b\">used by u</comment>")
-        let conflicts = try BranchConflicts.find(renamed.project)
         XCTAssertEqual(conflicts.map(\.object), ["column t.b"])
         XCTAssertEqual(conflicts.first?.first.line, 6, "the comment on the renamed column")
     }
 
     func testIndependentChangesToOneTableAreNoConflict() throws {
-        let c = try project(left: "    <add-column table=\"t\"><column name=\"x\" type=\"int\"/></add-column>\n    <create-index table=\"t\" columns=\"a\"/>",
+        let conflicts = try project(left: "    <add-column table=\"t\"><column name=\"x\" type=\"int\"/></add-column>\n    <create-index table=\"t\" columns=\"a\"/>",
                             right: "    <add-column table=\"t\"><column name=\"y\" type=\"text\"/></add-column>\n    <create-index table=\"t\" columns=\"b\"/>\n    <add-foreign-key table=\"t\" columns=\"a\" references=\"t(id)\"/>",
                             merged: true)
-        XCTAssertEqual(try BranchConflicts.find(c.project), [], "different columns, indexes and constraints; the shared column is only used")
+        XCTAssertEqual(conflicts, [], "different columns, indexes and constraints; the shared column is only used")
     }
 
     func testBranchesThatCannotBeCombinedAreACompileError() throws {
@@ -101,16 +106,15 @@ final class BranchConflictTests: XCTestCase {
     func testGeneratedHistoriesOfIndependentBranchesHaveNoConflicts() throws {
         for seed in UInt64(41)...43 {
             let history = GeneratedHistory.branchy(count: 300, seed: seed, dependencies: true, maxHeads: 8)
-            let compilation = try TemporaryProject(history.files()).compile()
-            XCTAssertEqual(try BranchConflicts.find(compilation.project), [], "seed \(seed)")
+            XCTAssertEqual(try compile(history.files()).conflicts, [], "seed \(seed)")
         }
     }
 
     func testALargeBranchyHistoryIsCheckedInOnePass() throws {
         let history = GeneratedHistory.branchy(count: 2000, seed: 77, dependencies: true, maxHeads: 10)
-        let compilation = try TemporaryProject(history.files()).compile()
         let start = Date()
-        XCTAssertEqual(try BranchConflicts.find(compilation.project), [])
+        let (compilation, conflicts) = try compile(history.files())
+        XCTAssertEqual(conflicts, [])
         let seconds = Date().timeIntervalSince(start)
         XCTAssertGreaterThan(history.merges, 250)
         // A measurement, not a timed assertion: the machine is shared; make bench times it.
@@ -130,8 +134,7 @@ final class BranchConflictTests: XCTestCase {
                 files[path] = files[path]!.replacingOccurrences(of: "<revision id=\"\(node.id)\"", with: "<revision id=\"\(node.id)\" parent=\"shared\"")
             }
         }
-        let compilation = try TemporaryProject(files).compile()
-        let conflicts = try BranchConflicts.find(compilation.project)
+        let (compilation, conflicts) = try compile(files)
         let pairs = compilation.graph.order.map { compilation.graph.parents[$0].count + compilation.graph.dependencies[$0].count }
             .map { $0 * ($0 - 1) / 2 }.reduce(0, +)
         let heads = compilation.graph.heads.count

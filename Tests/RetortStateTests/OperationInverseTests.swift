@@ -142,14 +142,6 @@ final class OperationInverseTests: XCTestCase {
         }
     }
 
-    func testCatalogueIdsAreUniqueAndKebabCase() {
-        let ids = DiagnosticID.stateCatalogue.map(\.rawValue)
-        XCTAssertEqual(Set(ids).count, ids.count)
-        for id in ids {
-            XCTAssertNotNil(id.range(of: #"^[a-z]+(-[a-z]+)*$"#, options: .regularExpression), id)
-        }
-    }
-
     // MARK: - Helpers
 
     static func steps(_ body: String) throws -> [Step] {

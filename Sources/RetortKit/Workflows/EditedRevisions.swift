@@ -6,7 +6,7 @@ import RetortScripts
 /// Which recorded revisions were edited, checked against a manifest: the one named by
 /// `--manifest`, else the output folder's.
 package enum EditedRevisions {
-    package struct Result {
+    package struct Found {
         package var edited: [EditedRevision]
         /// Set when the output folder's manifest cannot be read as one (a merge conflict in
         /// it, say): `retort sql` must still be able to rewrite it, so this is a warning.
@@ -15,17 +15,17 @@ package enum EditedRevisions {
 
     package enum Failure: Error { case unreadableManifest(String) }
 
-    package static func find(_ project: Project, manifest path: String?) throws -> Result {
+    package static func find(_ project: Project, manifest path: String?) throws -> Found {
         let url = path.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? ManifestCheck.committedManifest(of: project)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             if path != nil { throw Failure.unreadableManifest(url.path) }
-            return Result(edited: [])
+            return Found(edited: [])
         }
         let shown = path ?? project.displayPath(url)
         do {
-            return Result(edited: try ManifestCheck.editedRevisions(project, manifest: [UInt8](data), manifestPath: shown))
+            return Found(edited: try ManifestCheck.editedRevisions(project, manifest: [UInt8](data), manifestPath: shown))
         } catch let diagnostic as Diagnostic where path == nil {
-            return Result(edited: [], warning: "\(diagnostic.location.map { "\($0): " } ?? "")warning: \(diagnostic.message); revisions not checked for edits")
+            return Found(edited: [], warning: "\(diagnostic.location.map { "\($0): " } ?? "")warning: \(diagnostic.message); revisions not checked for edits")
         }
     }
 }
