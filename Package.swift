@@ -136,6 +136,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "RetortRenderingTests",
+            dependencies: ["RetortRendering"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "RetortScriptsTests",
             dependencies: ["RetortScripts", "RetortTestSupport"],
             swiftSettings: strict

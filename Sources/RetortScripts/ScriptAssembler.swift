@@ -42,7 +42,7 @@ public struct ScriptAssembler: Sendable {
         var statements = StateRenderer.statements(for: compilation.headState)
         statements.append(versionTableDDL())
         for head in graph.heads {
-            statements.append(Statement("INSERT INTO \(PostgresRenderer.name(settings.versionTable)) (version_num) VALUES (\(Quoting.literal(graph.revisions[head].id)));"))
+            statements.append(versionStatement(.insert(graph.revisions[head].id)))
         }
         let block = ScriptBlock(header: ["-- Schema at head: \(graph.heads.map { graph.revisions[$0].id }.joined(separator: " "))"], statements: statements)
         return assemble(title: title, preamble: [], blocks: [block], mode: settings.transaction == .none ? .none : .single)
@@ -83,46 +83,40 @@ public struct ScriptAssembler: Sendable {
 
     /// Stops the script before any change unless the version table holds exactly `expected`.
     package func guardStatement(_ id: String, expected: [String], upgrade: Bool) -> Statement {
-        let table = PostgresRenderer.name(settings.versionTable)
         let want = expected.joined(separator: " ")
         let action = upgrade ? "upgrade to" : "downgrade of"
-        let body = """
-
-            DECLARE
-                found text;
-            BEGIN
-                SELECT coalesce(string_agg(version_num, ' ' ORDER BY version_num COLLATE "C"), '') INTO found FROM \(table);
-                IF found <> \(Quoting.literal(want)) THEN
-                    RAISE EXCEPTION 'retort: % expects version [%] but the database is at [%]', \(Quoting.literal("\(action) \(id)")), \(Quoting.literal(want)), found;
-                END IF;
-            END
-
-            """
-        let tag = dollarTag(for: body)
-        return Statement("DO \(tag)\(body)\(tag);")
+        return Statement(.check, ["DO", .block([
+            BlockLine(0, ["DECLARE"]),
+            BlockLine(1, [.identifier("found"), .type(.text), .glue(";")]),
+            BlockLine(0, ["BEGIN"]),
+            BlockLine(1, ["SELECT", .expression(#"coalesce(string_agg(version_num, ' ' ORDER BY version_num COLLATE "C"), '')"#),
+                          "INTO", .identifier("found"), "FROM", .name(settings.versionTable), .glue(";")]),
+            BlockLine(1, ["IF", .identifier("found"), .op("<>"), .literal(want), "THEN"]),
+            BlockLine(2, ["RAISE EXCEPTION", .list([[.literal("retort: % expects version [%] but the database is at [%]")],
+                                                    [.literal("\(action) \(id)")], [.literal(want)], [.identifier("found")]]), .glue(";")]),
+            BlockLine(1, ["END IF", .glue(";")]),
+            BlockLine(0, ["END"]),
+        ])])
     }
 
     package func versionStatement(_ change: VersionChange) -> Statement {
-        let table = PostgresRenderer.name(settings.versionTable)
-        switch change {
-        case .insert(let id):
-            return Statement("INSERT INTO \(table) (version_num) VALUES (\(Quoting.literal(id)));")
-        case .update(let from, let to):
-            return Statement("UPDATE \(table) SET version_num = \(Quoting.literal(to)) WHERE version_num = \(Quoting.literal(from));")
-        case .delete(let id):
-            return Statement("DELETE FROM \(table) WHERE version_num = \(Quoting.literal(id));")
+        let table = settings.versionTable
+        let body: [SQLPiece] = switch change {
+        case .insert(let id): ["INSERT INTO", .name(table), PostgresRenderer.columns(["version_num"]), "VALUES", .group([.literal(id)])]
+        case .update(let from, let to): ["UPDATE", .name(table), "SET", .identifier("version_num"), .op("="), .literal(to),
+                                         "WHERE", .identifier("version_num"), .op("="), .literal(from)]
+        case .delete(let id): ["DELETE FROM", .name(table), "WHERE", .identifier("version_num"), .op("="), .literal(id)]
         }
+        return Statement(.versionRows(table), body)
     }
 
     package func versionTableDDL() -> Statement {
         let table = settings.versionTable
         let key = PostgresNaming.clip(Array(table.name.utf8), to: 59) + "_pkc"
-        return Statement("""
-            CREATE TABLE IF NOT EXISTS \(PostgresRenderer.name(table)) (
-                version_num character varying(32) NOT NULL,
-                CONSTRAINT \(Quoting.identifier(key)) PRIMARY KEY (version_num)
-            );
-            """)
+        return Statement(.createTable(table), ["CREATE TABLE IF NOT EXISTS", .name(table), .lines([
+            [.identifier("version_num"), .type(SQLType(base: "character varying", modifiers: [32])), "NOT NULL"],
+            ["CONSTRAINT", .identifier(key), "PRIMARY KEY", PostgresRenderer.columns(["version_num"])],
+        ])])
     }
 
     // MARK: - Layout
@@ -140,7 +134,9 @@ public struct ScriptAssembler: Sendable {
                 if statement.transactional && !open { lines.append("BEGIN;"); open = true }
                 if !statement.transactional && open { lines.append("COMMIT;"); open = false }
             }
-            lines.append(statement.sql)
+            var text = ""
+            SQLSerializer.write(statement, into: &text)
+            lines.append(text)
         }
         if !preamble.isEmpty {
             lines.append("")
