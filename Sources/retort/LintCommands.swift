@@ -25,13 +25,18 @@ struct LintCommand: ParsableCommand {
     }
 
     func run() throws {
-        let project = try ProjectLoader.load(global.projectURL)
-        let graph = try RevisionGraph(project.revisions)
-        let resolver = RevisionResolver(graph)
-        var options = Linter.Options()
-        if let since { options.since = try resolver.single(since) }
-        if let range { options.only = Set(try resolver.parseUpgradeRange(range).revisions) }
-        let (_, findings) = try Lint.run(project, graph: graph, options: options)
+        let findings: [Finding]
+        do {
+            findings = try lint()
+        } catch let diagnostic as Diagnostic where format != "text" {
+            // Machine formats carry the error too (with its id), so CI shows why nothing was linted.
+            switch format {
+            case "json": write(try JSONReporter.render([], errors: [diagnostic]))
+            case "sarif": write(try SARIFReporter.render([], errors: [diagnostic]))
+            default: write(GitHubReporter.render(errors: [diagnostic]))
+            }
+            throw diagnostic
+        }
         switch format {
         case "json": write(try JSONReporter.render(findings))
         case "sarif": write(try SARIFReporter.render(findings))
@@ -40,6 +45,16 @@ struct LintCommand: ParsableCommand {
         }
         let failing = findings.contains { $0.severity == .error || (strict && $0.severity == .warning) }
         if failing { throw ExitCode(1) }
+    }
+
+    private func lint() throws -> [Finding] {
+        let project = try ProjectLoader.load(global.projectURL)
+        let graph = try RevisionGraph(project.revisions)
+        let resolver = RevisionResolver(graph)
+        var options = Linter.Options()
+        if let since { options.since = try resolver.single(since) }
+        if let range { options.only = Set(try resolver.parseUpgradeRange(range).revisions) }
+        return try Lint.run(project, graph: graph, options: options).1
     }
 }
 

@@ -91,4 +91,40 @@ final class LintReporterTests: XCTestCase {
         XCTAssertTrue(explain.stdout.contains("Fails:") && explain.stdout.contains("Passes:") && explain.stdout.contains("Safe alternative:"))
         XCTAssertEqual(try runRetort(["explain", "no-such-rule"]).status, 2)
     }
+
+    /// A project that does not compile: every format says why, with the diagnostic's id and
+    /// position, and the exit status is 2.
+    func testCompileErrorsReachEveryFormatWithTheirIDs() throws {
+        let project = try TemporaryProject([
+            "revisions/0000_base.xml": revisionXML("base0", LintExample.baseSchema),
+            "revisions/0001_a.xml": revisionXML("a1", parent: "base0", "<drop-column table=\"students\" column=\"nope\"/>"),
+        ])
+        let lint = { (format: String) in try runRetort(["--project", project.directory.path, "lint", "--format", format]) }
+        let text = try lint("text")
+        XCTAssertEqual(text.status, 2)
+        XCTAssertTrue(text.stderr.contains("revisions/0001_a.xml:4:1: error[column-missing]: "), text.stderr)
+
+        let json = try lint("json")
+        XCTAssertEqual(json.status, 2)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], json.stdout)
+        XCTAssertEqual(Set(object.keys), ["findings", "summary", "errors"])
+        let error = try XCTUnwrap((object["errors"] as? [[String: Any]])?.first)
+        XCTAssertEqual(error["id"] as? String, "column-missing")
+        XCTAssertEqual(error["line"] as? Int, 4)
+        XCTAssertEqual(error["column"] as? Int, 1)
+        XCTAssertTrue((error["file"] as? String ?? "").hasSuffix("revisions/0001_a.xml"))
+
+        let sarif = try lint("sarif")
+        XCTAssertEqual(sarif.status, 2)
+        let log = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+        let invocation = try XCTUnwrap(((log["runs"] as? [[String: Any]])?.first?["invocations"] as? [[String: Any]])?.first)
+        XCTAssertEqual(invocation["executionSuccessful"] as? Bool, false)
+        let notification = try XCTUnwrap((invocation["toolExecutionNotifications"] as? [[String: Any]])?.first)
+        XCTAssertEqual((notification["descriptor"] as? [String: Any])?["id"] as? String, "column-missing")
+
+        let github = try lint("github")
+        XCTAssertEqual(github.status, 2)
+        XCTAssertTrue(github.stdout.hasPrefix("::error file="), github.stdout)
+        XCTAssertTrue(github.stdout.contains("revisions/0001_a.xml,line=4,col=1,title=retort error[column-missing]::drop-column: "), github.stdout)
+    }
 }

@@ -1,3 +1,4 @@
+import RetortModel
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=rule::message`.
 public enum GitHubReporter {
     public static func render(_ findings: [Finding]) -> String {
@@ -5,6 +6,15 @@ public enum GitHubReporter {
             let command = switch f.severity { case .error: "error"; case .warning: "warning"; default: "notice" }
             let properties = "file=\(escapeProperty(f.location.file)),line=\(f.location.line),col=\(f.location.column),title=\(escapeProperty(f.rule))"
             return "::\(command) \(properties)::\(escapeData("\(f.message). \(f.help)"))\n"
+        }.joined()
+    }
+
+    /// Input errors that stopped the run, titled with their diagnostic id.
+    public static func render(errors: [Diagnostic]) -> String {
+        errors.map { d in
+            var properties = d.location.map { "file=\(escapeProperty($0.file)),line=\($0.line),col=\($0.column)," } ?? ""
+            properties += "title=\(escapeProperty("retort \(d.severity.rawValue)[\(d.id)]"))"
+            return "::error \(properties)::\(escapeData(d.message))\n"
         }.joined()
     }
 

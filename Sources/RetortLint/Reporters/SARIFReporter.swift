@@ -1,3 +1,4 @@
+import RetortModel
 import RetortScripts
 
 /// SARIF 2.1.0, as GitHub code scanning reads it: one run, the rule catalogue as the
@@ -9,7 +10,24 @@ public enum SARIFReporter {
         package var runs: [Run]
         package enum CodingKeys: String, CodingKey { case version, schema = "$schema", runs }
     }
-    package struct Run: Codable { package var tool: Tool; package var results: [Result] }
+    package struct Run: Codable {
+        package var tool: Tool
+        package var results: [Result]
+        /// Present when the run stopped on bad input: SARIF's place for errors that are not
+        /// results (`toolExecutionNotifications`, `executionSuccessful: false`).
+        package var invocations: [Invocation]?
+    }
+    package struct Invocation: Codable {
+        package var executionSuccessful: Bool
+        package var toolExecutionNotifications: [Notification]
+    }
+    package struct Notification: Codable {
+        package var descriptor: Descriptor
+        package var level: String
+        package var message: Text
+        package var locations: [Location]?
+    }
+    package struct Descriptor: Codable { package var id: String }
     package struct Tool: Codable { package var driver: Driver }
     package struct Driver: Codable {
         package var name = "retort"
@@ -49,7 +67,7 @@ public enum SARIFReporter {
         }
     }
 
-    public static func render(_ findings: [Finding]) throws -> String {
+    public static func render(_ findings: [Finding], errors: [Diagnostic] = []) throws -> String {
         let catalogue = LintCatalogue.rules.map(\.description)
         let rules = catalogue.map { rule in
             Rule(id: rule.id, name: rule.id.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
@@ -63,6 +81,11 @@ public enum SARIFReporter {
                    locations: [Location(physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: f.location.file),
                                                                          region: Region(startLine: f.location.line, startColumn: f.location.column)))])
         }
-        return try JSONReporter.encode(Log(runs: [Run(tool: Tool(driver: Driver(version: Artifacts.toolVersion, rules: rules)), results: results)]))
+        let invocations = errors.isEmpty ? nil : [Invocation(executionSuccessful: false, toolExecutionNotifications: errors.map { d in
+            Notification(descriptor: Descriptor(id: d.id), level: "error", message: Text(text: d.message),
+                         locations: d.location.map { [Location(physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: $0.file),
+                                                                                                  region: Region(startLine: $0.line, startColumn: $0.column)))] })
+        })]
+        return try JSONReporter.encode(Log(runs: [Run(tool: Tool(driver: Driver(version: Artifacts.toolVersion, rules: rules)), results: results, invocations: invocations)]))
     }
 }
