@@ -170,7 +170,6 @@ public final class BranchConflicts: CompileObserver {
         }.sorted()
         for key in keys {
             if touched.contains(where: { ObjectRef.root(of: key) == $0 }) { continue }
-            if case .dependents = key { continue }
             let l = place(key, in: leftTouches, fallback: leftOnly[0])
             let r = place(key, in: rightTouches, fallback: rightOnly[0])
             found.append(BranchConflict(
@@ -272,7 +271,7 @@ package struct ObjectRef: Hashable, Comparable, CustomStringConvertible {
     package static func root(of key: ObjectKey) -> String {
         switch key {
         case .schema(let name), .extension(let name): name
-        case .type(let q), .relation(let q), .constraint(let q), .dependents(let q): q.description
+        case .type(let q), .relation(let q): q.description
         }
     }
 
@@ -282,8 +281,6 @@ package struct ObjectRef: Hashable, Comparable, CustomStringConvertible {
         case .extension(let name): "extension \(name)"
         case .type(let q): "enum \(q)"
         case .relation(let q): "relation \(q)"
-        case .constraint(let q): "constraint \(q)"
-        case .dependents(let q): "table \(q)"
         }
     }
 }
@@ -332,7 +329,7 @@ package struct Touch {
             .relation(q)
         case .alterColumn(let change): .relation(change.table)
         case .dropIndex(let q, _, _), .renameIndex(let q, _):
-            if case .index(let table) = state[.relation(q)] { .relation(table) } else { .relation(q) }
+            if case .index(let table) = state.names.relation(q) { .relation(table) } else { .relation(q) }
         case .createView(let v): .relation(v.name)
         case .dropView(let q, _): .relation(q)
         case .comment(let target, _):
@@ -360,7 +357,7 @@ package struct Touch {
         }
         func index(_ q: QualifiedName) -> ObjectRef { named(.index, q) }
         func tableOfIndex(_ q: QualifiedName) -> [ObjectRef] {
-            if case .index(let table) = state[.relation(q)] { return [.table(table)] }
+            if case .index(let table) = state.names.relation(q) { return [.table(table)] }
             return []
         }
         func constraint(_ table: QualifiedName, _ c: Constraint) {

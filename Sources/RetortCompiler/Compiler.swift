@@ -139,8 +139,7 @@ public enum Compiler {
             inverses.append(applied.inverse)
         }
         let beforeUpgrade = state.takeJournal()
-        var afterUpgrade: [ObjectKey: SchemaObject?] = [:]
-        for key in beforeUpgrade.keys { afterUpgrade.updateValue(state[key], forKey: key) }
+        let afterUpgrade = state.current(beforeUpgrade)
 
         let explicit = revision.downgrade != nil
         let downgradeSteps = revision.downgrade ?? inverses.reversed().flatMap { $0 }.map { Step($0, at: revision.location) }
@@ -158,22 +157,30 @@ public enum Compiler {
         }
         let beforeDowngrade = state.takeJournal()
 
-        for key in Set(beforeUpgrade.keys).union(beforeDowngrade.keys).sorted() {
-            let expected: SchemaObject? = beforeUpgrade[key] ?? beforeDowngrade[key] ?? nil
-            let actual = state[key]
-            let same = switch (expected, actual) {
+        func mismatch(_ what: CustomStringConvertible) -> Diagnostic {
+            let whose = explicit ? "the <downgrade> of revision \(revision.id)" : "internal error: the derived downgrade of revision \(revision.id)"
+            return Diagnostic(explicit ? .downgradeMismatch : .internalSelfCheck, at: revision.location, "\(whose) does not restore the previous state of \(what)")
+        }
+        for key in Set(beforeUpgrade.catalog.keys).union(beforeDowngrade.catalog.keys).sorted() {
+            let expected: SchemaObject? = beforeUpgrade.catalog[key] ?? beforeDowngrade.catalog[key] ?? nil
+            let same = switch (expected, state[key]) {
             case (nil, nil): true
             case (let a?, let b?): a.sameContent(as: b)
             default: false
             }
-            if !same {
-                let what = explicit ? "the <downgrade> of revision \(revision.id)" : "internal error: the derived downgrade of revision \(revision.id)"
-                throw Diagnostic(explicit ? .downgradeMismatch : .internalSelfCheck, at: revision.location,
-                                 "\(what) does not restore the previous state of \(key)")
+            if !same { throw mismatch(key) }
+        }
+        // The name index follows the catalog, so a difference here is the state machine's own.
+        for key in Set(beforeUpgrade.names.keys).union(beforeDowngrade.names.keys).sorted() {
+            let expected: NameEntry? = beforeUpgrade.names[key] ?? beforeDowngrade.names[key] ?? nil
+            if expected != state.names.entries[key] {
+                throw Diagnostic(.internalSelfCheck, at: revision.location,
+                                 "internal error: the downgrade of revision \(revision.id) does not restore the \(key)")
             }
         }
         var restore = afterUpgrade
-        for (key, value) in beforeDowngrade where restore.index(forKey: key) == nil { restore.updateValue(value, forKey: key) }
+        for (key, value) in beforeDowngrade.catalog where restore.catalog.index(forKey: key) == nil { restore.catalog.updateValue(value, forKey: key) }
+        for (key, value) in beforeDowngrade.names where restore.names.index(forKey: key) == nil { restore.names.updateValue(value, forKey: key) }
         state.restore(restore)
         return CompiledRevision(revision: revision, upgrade: upgrade, downgrade: downgrade, irreversibleAt: irreversibleAt)
     }

@@ -18,19 +18,12 @@ public struct StateDifference: Sendable, CustomStringConvertible {
 
 public enum StateDiff {
     /// Differences between the models' state and the history's head state, in key order.
-    /// Index, constraint and identity sequence name registrations are covered by their
-    /// tables. Identity sequence names are left out: models cannot declare them, and they
+    /// Only the catalogs are compared: the name index follows from them. Identity sequence
+    /// names are left out: models cannot declare them, and they
     /// follow the history (a renamed table keeps its identity's sequence name).
     public static func compare(models: SchemaState, history: SchemaState) -> [StateDifference] {
         var result: [StateDifference] = []
-        let keys = Set(models.objects.keys).union(history.objects.keys).filter {
-            if case .constraint = $0 { return false }
-            if case .dependents = $0 { return false }
-            switch models[$0] ?? history[$0] {
-            case .index?, .identitySequence?: return false
-            default: return true
-            }
-        }
+        let keys = Set(models.objects.keys).union(history.objects.keys)
         for key in keys.sorted() {
             switch (models[key].map(withoutIdentitySequenceNames), history[key].map(withoutIdentitySequenceNames)) {
             case (let m?, nil): result.append(.init(key: key, kind: .onlyInModels, modelLocation: m.origin.location, detail: ""))
@@ -55,9 +48,7 @@ public enum StateDiff {
 
     /// An object as the lines of SQL that create it, sorted so that column order does not count.
     package static func render(_ object: SchemaObject) -> [String] {
-        var state = SchemaState()
-        state.restore([.relation(QualifiedName(schema: "_", name: "_")): object])
-        return StateRenderer.statements(for: state).flatMap { $0.sql.split(separator: "\n").map { $0.trimmingWhitespace() } }
+        StateRenderer.statements(for: SchemaState(rendering: [.relation(QualifiedName(schema: "_", name: "_")): object])).flatMap { $0.sql.split(separator: "\n").map { $0.trimmingWhitespace() } }
             .map { $0.hasSuffix(",") ? String($0.dropLast()) : $0 }.sorted()
     }
 }

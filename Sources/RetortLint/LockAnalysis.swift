@@ -23,10 +23,10 @@ package enum LockAnalysis {
         case .createIndex(let t, _, let concurrently):
             return (concurrently ? .shareUpdateExclusive : .share, t)
         case .dropIndex(let index, let concurrently, _):
-            guard case .index(let owner) = state[.relation(index)] else { return nil }
+            guard case .index(let owner) = state.names.relation(index) else { return nil }
             return (concurrently ? .shareUpdateExclusive : .accessExclusive, owner)
         case .renameIndex(let index, _):
-            guard case .index(let owner) = state[.relation(index)] else { return nil }
+            guard case .index(let owner) = state.names.relation(index) else { return nil }
             return (.shareUpdateExclusive, owner)
         default:
             return nil

@@ -31,8 +31,6 @@ public enum StateRenderer {
                 }
             case .view(let view):
                 views.append(view)
-            case .index, .identitySequence, .constraintOwners, .dependents:
-                break
             }
         }
         let viewStatements = dependencyOrder(views).flatMap { PostgresRenderer.render(.createView($0)) }

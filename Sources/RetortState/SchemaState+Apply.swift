@@ -72,10 +72,11 @@ extension SchemaState {
 
     package func requireFreeRelation(_ name: QualifiedName, _ context: inout ApplyContext) throws {
         if let existing = self[.relation(name)] {
-            var origin = existing.origin
-            if case .index(let owner) = existing { origin = table(owner)?.origin ?? origin }
-            if case .identitySequence(let owner) = existing { origin = table(owner)?.origin ?? origin }
-            throw context.fail(.relationExists, "a \(existing.kindName) named \(q(name.description)) already exists\(origin.addedAt)")
+            throw context.fail(.relationExists, "a \(existing.kindName) named \(q(name.description)) already exists\(existing.origin.addedAt)")
+        }
+        if let held = names.relation(name) {
+            let origin = table(held.table)?.origin ?? Origin(nil)
+            throw context.fail(.relationExists, "a \(held.kindName) named \(q(name.description)) already exists\(origin.addedAt)")
         }
         if case .enumType(let type) = self[.type(name)] {
             throw context.fail(.typeExists, "a type named \(q(name.description)) already exists\(type.origin.addedAt)")
@@ -215,15 +216,6 @@ package func firstDuplicate(_ values: [String]) -> String? {
     var seen = Set<String>()
     for value in values where !seen.insert(value).inserted { return value }
     return nil
-}
-
-extension ObjectKey {
-    package var schemaName: String? {
-        switch self {
-        case .schema, .extension: nil
-        case .type(let q), .relation(let q), .constraint(let q), .dependents(let q): q.schema
-        }
-    }
 }
 
 extension String {

@@ -11,7 +11,7 @@ extension SchemaState {
             let resolved = try resolveIndex(index, in: table, chosen: &chosen, &context)
             table.indexes.append(resolved)
             self[.relation(name)] = .table(table)
-            self[.relation(name.renamed(resolved.name))] = .index(table: name)
+            names.setRelation(name.renamed(resolved.name), .index(table: name))
             return done(.createIndex(name, resolved, concurrently: concurrently), [.dropIndex(name.renamed(resolved.name), concurrently: concurrently)])
 
         case .dropIndex(let indexName, let concurrently, _):
@@ -21,7 +21,7 @@ extension SchemaState {
             let rebinding = old.isKey ? try foreignKeys(needing: old.columnNames, of: table, "index \(q(old.name))", &context) : []
             table.indexes.remove(at: at)
             self[.relation(owner)] = .table(table)
-            self[.relation(indexName)] = nil
+            names.setRelation(indexName, nil)
             return done(.dropIndex(indexName, concurrently: concurrently, rebinding: rebinding), [.createIndex(owner, old, concurrently: concurrently)])
 
         case .renameIndex(let indexName, let newName):
@@ -32,8 +32,8 @@ extension SchemaState {
             var table = table(owner)!
             table.indexes[at].name = newName
             self[.relation(owner)] = .table(table)
-            self[.relation(indexName)] = nil
-            self[.relation(target)] = .index(table: owner)
+            names.setRelation(indexName, nil)
+            names.setRelation(target, .index(table: owner))
             return done(operation, [.renameIndex(target, to: indexName.name)])
 
         default:

@@ -6,33 +6,30 @@ import RetortModel
 extension SchemaState {
     package mutating func register(_ table: Table) {
         self[.relation(table.name)] = .table(table)
-        for index in table.indexes { self[.relation(table.name.renamed(index.name))] = .index(table: table.name) }
+        for index in table.indexes { names.setRelation(table.name.renamed(index.name), .index(table: table.name)) }
         for column in table.columns { registerIdentitySequence(of: column, in: table.name) }
         for constraint in table.constraints { registerConstraintName(constraint, of: table.name) }
     }
 
     package mutating func unregister(_ table: Table) {
         self[.relation(table.name)] = nil
-        for index in table.indexes { self[.relation(table.name.renamed(index.name))] = nil }
+        for index in table.indexes { names.setRelation(table.name.renamed(index.name), nil) }
         for column in table.columns { unregisterIdentitySequence(of: column, in: table.name) }
         for constraint in table.constraints { unregisterConstraintName(constraint, of: table.name) }
     }
 
     package mutating func registerIdentitySequence(of column: Column, in table: QualifiedName) {
-        if let sequence = column.identitySequence { self[.relation(table.renamed(sequence))] = .identitySequence(table: table) }
+        if let sequence = column.identitySequence { names.setRelation(table.renamed(sequence), .identitySequence(table: table)) }
     }
 
     package mutating func unregisterIdentitySequence(of column: Column, in table: QualifiedName) {
-        if let sequence = column.identitySequence { self[.relation(table.renamed(sequence))] = nil }
+        if let sequence = column.identitySequence { names.setRelation(table.renamed(sequence), nil) }
     }
 
     package mutating func registerConstraintName(_ constraint: Constraint, of table: QualifiedName) {
-        let key = ObjectKey.constraint(table.renamed(constraint.name))
-        var owners: [QualifiedName] = []
-        if case .constraintOwners(let existing) = self[key] { owners = existing }
-        owners.append(table)
-        self[key] = .constraintOwners(owners.sorted())
-        if constraint.kind.ownsIndex { self[.relation(table.renamed(constraint.name))] = .index(table: table) }
+        let name = table.renamed(constraint.name)
+        names.setConstraintOwners(name, (names.constraintOwners(name) + [table]).sorted())
+        if constraint.kind.ownsIndex { names.setRelation(name, .index(table: table)) }
         if let fk = constraint.foreignKey {
             updateDependents(of: fk.referencedTable) { d in
                 d.referrers.append(table)
@@ -42,12 +39,13 @@ extension SchemaState {
     }
 
     package mutating func unregisterConstraintName(_ constraint: Constraint, of table: QualifiedName) {
-        let key = ObjectKey.constraint(table.renamed(constraint.name))
-        if case .constraintOwners(var owners) = self[key], let at = owners.firstIndex(of: table) {
+        let name = table.renamed(constraint.name)
+        var owners = names.constraintOwners(name)
+        if let at = owners.firstIndex(of: table) {
             owners.remove(at: at)
-            self[key] = owners.isEmpty ? nil : .constraintOwners(owners)
+            names.setConstraintOwners(name, owners)
         }
-        if constraint.kind.ownsIndex { self[.relation(table.renamed(constraint.name))] = nil }
+        if constraint.kind.ownsIndex { names.setRelation(name, nil) }
         if let fk = constraint.foreignKey {
             updateDependents(of: fk.referencedTable) { d in
                 if let at = d.referrers.firstIndex(of: table) { d.referrers.remove(at: at) }

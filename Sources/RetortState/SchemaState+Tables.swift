@@ -30,8 +30,8 @@ extension SchemaState {
             let views = followingRename(.relation(schema: name.schema, from: name.name, to: newName), of: name)
             unregister(table)
             let moved = dependents(of: name)
-            self[.dependents(name)] = nil
-            if !moved.isEmpty { self[.dependents(target)] = .dependents(moved) }
+            names.setDependents(of: name, Dependents())
+            names.setDependents(of: target, moved)
             table.name = target
             for (i, constraint) in table.constraints.enumerated() {
                 if case .foreignKey(var fk) = constraint.kind, fk.referencedTable == name {
@@ -155,7 +155,7 @@ extension SchemaState {
 
     /// A regular index (not one backing a constraint): its table and position.
     package func requireIndex(_ name: QualifiedName, _ context: inout ApplyContext) throws -> (QualifiedName, Int) {
-        guard case .index(let owner) = self[.relation(name)], let table = table(owner) else {
+        guard case .index(let owner) = names.relation(name), let table = table(owner) else {
             throw context.fail(.indexMissing, "index \(q(name.description)) does not exist\(didYouMeanRelation(name))")
         }
         guard let at = table.indexIndex(name.name) else {
@@ -187,15 +187,12 @@ extension SchemaState {
         dependents(of: table).sequences.compactMap(sequence)
     }
 
-    package func dependents(of table: QualifiedName) -> Dependents {
-        if case .dependents(let d) = self[.dependents(table)] { return d }
-        return Dependents()
-    }
+    package func dependents(of table: QualifiedName) -> Dependents { names.dependents(of: table) }
 
     package mutating func updateDependents(of table: QualifiedName, _ change: (inout Dependents) -> Void) {
         var d = dependents(of: table)
         change(&d)
-        self[.dependents(table)] = d.isEmpty ? nil : .dependents(d)
+        names.setDependents(of: table, d)
     }
 
     /// Stores a sequence, recording it with the table that owns it.

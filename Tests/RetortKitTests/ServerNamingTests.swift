@@ -109,13 +109,12 @@ final class ServerNamingTests: XCTestCase {
             let byteOrder: (String, String) -> Bool = { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             let constraints = tables.flatMap { $0.constraints.map(\.name) }.sorted(by: byteOrder)
             let indexes = tables.flatMap { table in table.indexes.map(\.name) + table.constraints.filter(\.kind.ownsIndex).map(\.name) }.sorted(by: byteOrder)
-            let sequences = state.sortedObjects.compactMap { key, object -> String? in
-                guard case .relation(let name) = key, name.schema == scenario.schema else { return nil }
-                switch object {
-                case .sequence, .identitySequence: return name.name
-                default: return nil
-                }
-            }.sorted(by: byteOrder)
+            let free = state.sortedObjects.compactMap { key, object -> String? in
+                guard case .relation(let name) = key, name.schema == scenario.schema, case .sequence = object else { return nil }
+                return name.name
+            }
+            let identity = tables.flatMap { table in table.columns.compactMap(\.identitySequence) }
+            let sequences = (free + identity).sorted(by: byteOrder)
             let context = "seed \(seed)\nDDL:\n\(ddl)"
             XCTAssertEqual(constraints, catalog.constraints, "constraint names (Retort, PostgreSQL); \(context)")
             XCTAssertEqual(indexes, catalog.indexes.keys.sorted(by: byteOrder), "index names (Retort, PostgreSQL); \(context)")

@@ -156,14 +156,19 @@ final class OperationInverseTests: XCTestCase {
         return state
     }
 
-    static func differences(_ a: SchemaState, _ b: SchemaState) -> [ObjectKey] {
-        Set(a.objects.keys).union(b.objects.keys).sorted().filter { key in
+    /// The catalog keys and name-index keys where two states differ.
+    static func differences(_ a: SchemaState, _ b: SchemaState) -> [String] {
+        let objects = Set(a.objects.keys).union(b.objects.keys).sorted().filter { key in
             switch (a.objects[key], b.objects[key]) {
             case (nil, nil): false
             case (let x?, let y?): !x.sameContent(as: y)
             default: true
             }
         }
+        let names = Set(a.names.entries.values.keys).union(b.names.entries.values.keys).sorted().filter {
+            a.names.entries[$0] != b.names.entries[$0]
+        }
+        return objects.map(\.description) + names.map(\.description)
     }
 
     static func same(_ a: SchemaState, _ b: SchemaState) -> Bool { differences(a, b).isEmpty }

@@ -8,7 +8,7 @@ package struct DropIndexNotConcurrentRule: LintRule {
         passing: [LintExample("<drop-index name=\"students_nickname_idx\" concurrently=\"true\"/>")])
 
     package func check(_ context: OperationContext) -> [RawFinding] {
-        guard case .dropIndex(let index, false, _) = context.operation, case .index(let owner) = context.before[.relation(index)],
+        guard case .dropIndex(let index, false, _) = context.operation, case .index(let owner) = context.before.names.relation(index),
               context.isExisting(owner) else { return [] }
         return [RawFinding(context.location, "drops index \(index) without CONCURRENTLY: \(Lock.accessExclusive.on(owner))")]
     }
