@@ -216,7 +216,7 @@ public final class BranchConflicts: CompileObserver {
                 do {
                     _ = try state.apply(operation, at: location)
                 } catch let diagnostic as Diagnostic {
-                    return ReplayFailure(diagnostic: diagnostic, key: Touch.primaryKey(of: operation, in: state))
+                    return ReplayFailure(diagnostic: diagnostic, key: Touch.primaryKey(of: operation.operation, in: state))
                 } catch {
                     return ReplayFailure(diagnostic: Diagnostic(.branchReplay, at: location, "\(error)"), key: nil)
                 }
@@ -234,8 +234,8 @@ public final class BranchConflicts: CompileObserver {
             for (k, operation) in compiled.upgrade.enumerated() {
                 let step = k < compiled.revision.upgrade.count ? compiled.revision.upgrade[k] : nil
                 let location = step?.location ?? compiled.revision.location
-                let element = step?.operation.elementName ?? operation.elementName
-                result += Touch.of(operation, in: state, at: location, revision: index, element: element)
+                let element = step?.operation.elementName ?? operation.operation.elementName
+                result += Touch.of(operation.operation, in: state, at: location, revision: index, element: element)
                 _ = try? state.apply(operation, at: location)
             }
         }

@@ -29,8 +29,8 @@ extension CompileObserver {
 /// downgrade (explicit or derived) that the self-check proved undoes them.
 public struct CompiledRevision: Sendable {
     public var revision: Revision
-    public var upgrade: [Operation]
-    public var downgrade: [Operation]
+    public var upgrade: [ResolvedOperation]
+    public var downgrade: [ResolvedOperation]
     /// Where the downgrade is impossible: raw SQL without `<reverse>`.
     public var irreversibleAt: SourceLocation?
 }
@@ -129,7 +129,7 @@ public enum Compiler {
     /// and leaves `state` at the revision's new state.
     package static func compileRevision(_ revision: Revision, on state: inout SchemaState, observer: (any CompileObserver)? = nil) throws -> CompiledRevision {
         state.startJournal()
-        var upgrade: [Operation] = []
+        var upgrade: [ResolvedOperation] = []
         var inverses: [[Operation]] = []
         for step in revision.upgrade {
             observer?.willApply(step, state: state)
@@ -144,7 +144,7 @@ public enum Compiler {
         let explicit = revision.downgrade != nil
         let downgradeSteps = revision.downgrade ?? inverses.reversed().flatMap { $0 }.map { Step($0, at: revision.location) }
         state.startJournal()
-        var downgrade: [Operation] = []
+        var downgrade: [ResolvedOperation] = []
         var irreversibleAt: SourceLocation?
         for step in downgradeSteps {
             if case .irreversible(let at) = step.operation { irreversibleAt = irreversibleAt ?? at }
@@ -157,7 +157,7 @@ public enum Compiler {
         }
         let beforeDowngrade = state.takeJournal()
 
-        func mismatch(_ what: CustomStringConvertible) -> Diagnostic {
+        func mismatch(_ what: ObjectKey) -> Diagnostic {
             let whose = explicit ? "the <downgrade> of revision \(revision.id)" : "internal error: the derived downgrade of revision \(revision.id)"
             return Diagnostic(explicit ? .downgradeMismatch : .internalSelfCheck, at: revision.location, "\(whose) does not restore the previous state of \(what)")
         }

@@ -23,7 +23,7 @@ public struct RevisionResolver: Sendable {
             let labelled = try labelledRevision(label)
             let heads = graph.heads.filter { graph.isAncestor(labelled, of: $0) }
             guard heads.count == 1 else {
-                throw usage("branch \(label) has \(heads.count) heads: \(heads.map { graph.revisions[$0].id }.joined(separator: ", "))")
+                throw fail(.severalHeads, "branch \(label) has \(heads.count) heads: \(heads.map { graph.revisions[$0].id }.joined(separator: ", "))")
             }
             return heads
         }
@@ -35,20 +35,20 @@ public struct RevisionResolver: Sendable {
         if name == "head" { return try singleHead() }
         if let index = graph.indexByID[name] { return index }
         if graph.revisions.contains(where: { $0.branchLabels.contains(name) }) { return try labelledRevision(name) }
-        guard name.count >= 4 else { throw usage("unknown revision '\(name)' (a prefix needs 4 or more characters)") }
+        guard name.count >= 4 else { throw fail(.unknownRevision, "unknown revision '\(name)' (a prefix needs 4 or more characters)") }
         let matches = graph.revisions.indices.filter { graph.revisions[$0].id.hasPrefix(name) }
         switch matches.count {
         case 1: return matches[0]
-        case 0: throw usage("unknown revision '\(name)'\(didYouMean(name, among: graph.revisions.map(\.id)))")
-        default: throw usage("revision prefix '\(name)' is ambiguous: \(matches.map { graph.revisions[$0].id }.sorted().joined(separator: ", "))")
+        case 0: throw fail(.unknownRevision, "unknown revision '\(name)'\(didYouMean(name, among: graph.revisions.map(\.id)))")
+        default: throw fail(.ambiguousRevision, "revision prefix '\(name)' is ambiguous: \(matches.map { graph.revisions[$0].id }.sorted().joined(separator: ", "))")
         }
     }
 
     package func singleHead() throws -> Int {
         let heads = graph.heads
         guard heads.count == 1 else {
-            if heads.isEmpty { throw usage("the history has no revisions") }
-            throw usage("there are \(heads.count) heads (\(heads.map { graph.revisions[$0].id }.joined(separator: ", "))); name one, use 'heads', or merge them")
+            if heads.isEmpty { throw fail(.emptyHistory, "the history has no revisions") }
+            throw fail(.severalHeads, "there are \(heads.count) heads (\(heads.map { graph.revisions[$0].id }.joined(separator: ", "))); name one, use 'heads', or merge them")
         }
         return heads[0]
     }
@@ -57,7 +57,7 @@ public struct RevisionResolver: Sendable {
         let labelled = graph.order.filter { graph.revisions[$0].branchLabels.contains(label) }
         guard let first = labelled.first else {
             let labels = graph.revisions.flatMap(\.branchLabels)
-            throw usage("unknown branch label '\(label)'\(didYouMean(label, among: labels))")
+            throw fail(.unknownBranchLabel, "unknown branch label '\(label)'\(didYouMean(label, among: labels))")
         }
         return first
     }
@@ -67,18 +67,18 @@ public struct RevisionResolver: Sendable {
         var current = start
         for _ in 0..<abs(steps) {
             if steps < 0 {
-                guard current.count == 1 else { throw usage("'\(text)' steps through \(current.isEmpty ? "base" : "a merge"); name the revision instead") }
+                guard current.count == 1 else { throw fail(.ambiguousStep, "'\(text)' steps through \(current.isEmpty ? "base" : "a merge"); name the revision instead") }
                 current = graph.parents[current[0]]
             } else {
                 let candidates = current.isEmpty ? graph.bases : graph.children[current[0]]
-                guard current.count <= 1, candidates.count == 1 else { throw usage("'\(text)' steps into a branch point; name the revision instead") }
+                guard current.count <= 1, candidates.count == 1 else { throw fail(.ambiguousStep, "'\(text)' steps into a branch point; name the revision instead") }
                 current = candidates
             }
         }
         return current
     }
 
-    package func usage(_ message: String) -> Diagnostic { Diagnostic(.revision, at: nil, message) }
+    package func fail(_ id: DiagnosticID, _ message: String) -> Diagnostic { Diagnostic(id, at: nil, message) }
 
     /// Revisions in `to`'s ancestry but not in `from`'s, in replay order.
     public func upgradeRange(from: [Int], to: [Int]) -> [Int] {
@@ -97,7 +97,7 @@ public struct RevisionResolver: Sendable {
         let target = graph.ancestors(of: to)
         let have = graph.ancestors(of: from)
         if !from.isEmpty && !have.isSubset(of: target) {
-            throw usage("'\(text)': \(fromText) is not an ancestor of \(toText)")
+            throw fail(.notAnAncestor, "'\(text)': \(fromText) is not an ancestor of \(toText)")
         }
         let revisions = graph.order.filter { target.contains($0) && !have.contains($0) }
         return (revisions, from, fromText, toText)
@@ -107,13 +107,13 @@ public struct RevisionResolver: Sendable {
     /// order and the starting heads.
     public func parseDowngradeRange(_ text: String) throws -> (revisions: [Int], start: [Int], from: String, to: String) {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2 else { throw usage("downgrade needs a range FROM:TO, e.g. head:base or head:-1") }
+        guard parts.count == 2 else { throw fail(.rangeSyntax, "downgrade needs a range FROM:TO, e.g. head:base or head:-1") }
         let from = try resolve(parts[0].isEmpty ? "heads" : parts[0])
         let toText = parts[1].hasPrefix("-") ? parts[0] + parts[1] : parts[1]
         let to = try resolve(toText)
         let keep = graph.ancestors(of: to)
         let current = graph.ancestors(of: from)
-        if !keep.isSubset(of: current) { throw usage("'\(text)': \(parts[1]) is not an ancestor of \(parts[0])") }
+        if !keep.isSubset(of: current) { throw fail(.notAnAncestor, "'\(text)': \(parts[1]) is not an ancestor of \(parts[0])") }
         let revisions = graph.order.reversed().filter { current.contains($0) && !keep.contains($0) }
         return (Array(revisions), from, parts[0], parts[1])
     }

@@ -5,7 +5,11 @@ extension DiagnosticID {
     package static let initExists = DiagnosticID("init-exists")
     package static let irreversible = DiagnosticID("irreversible")
     package static let noModels = DiagnosticID("no-models")
+    // Choosing the parents of a new revision or a merge.
+    package static let headAmbiguous = DiagnosticID("head-ambiguous")
+    package static let notAHead = DiagnosticID("not-a-head")
+    package static let nothingToMerge = DiagnosticID("nothing-to-merge")
 
     /// Every id above, for the tests that keep the catalogue whole.
-    package static let kitCatalogue: [DiagnosticID] = [.initExists, .irreversible, .noModels]
+    package static let kitCatalogue: [DiagnosticID] = [.initExists, .irreversible, .noModels, .headAmbiguous, .notAHead, .nothingToMerge]
 }

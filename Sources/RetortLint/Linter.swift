@@ -93,7 +93,7 @@ public final class Linter: CompileObserver {
 
     public func didApply(_ step: Step, applied: AppliedOperation, state: SchemaState) {
         let inScopeNow = reporting
-        switch applied.forward {
+        switch applied.forward.operation {
         case .createTable(let table, _) where inScopeNow:
             newTables.insert(table.name)
         case .renameTable(let from, let to):
@@ -121,7 +121,7 @@ public final class Linter: CompileObserver {
             if constraint.foreignKey != nil { addedForeignKeys.append((table, constraint, step.location)) }
         default: break
         }
-        if case .createTable(let table, _) = applied.forward {
+        if case .createTable(let table, _) = applied.forward.operation {
             for constraint in table.constraints where constraint.foreignKey != nil && inScopeNow {
                 addedForeignKeys.append((table.name, constraint, step.location))
             }
@@ -135,10 +135,10 @@ public final class Linter: CompileObserver {
 
     /// Whether the assembler closes the transaction around this operation (it renders a
     /// statement PostgreSQL refuses inside one); only these kinds can, so the rest skip rendering.
-    package static func endsTransaction(_ operation: RetortModel.Operation) -> Bool {
-        switch operation {
+    package static func endsTransaction(_ resolved: ResolvedOperation) -> Bool {
+        switch resolved.operation {
         case .createIndex(_, _, true), .dropIndex(_, true, _), .addEnumValue, .sql:
-            return PostgresRenderer.render(operation).contains { !$0.transactional }
+            return PostgresRenderer.render(resolved).contains { !$0.transactional }
         default:
             return false
         }

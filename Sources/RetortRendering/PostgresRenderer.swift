@@ -7,7 +7,12 @@ import RetortState
 public enum PostgresRenderer {
     package static func name(_ q: QualifiedName) -> String { Quoting.qualified(q) }
 
-    public static func render(_ operation: Operation) -> [Statement] {
+    /// The statements of an operation the state machine resolved.
+    public static func render(_ resolved: ResolvedOperation) -> [Statement] { render(resolved.operation) }
+
+    /// Operations made here from resolved parts: a state's objects, rebound foreign keys,
+    /// dependents dropped and re-created.
+    static func render(_ operation: Operation) -> [Statement] {
         switch operation {
         case .createSchema(let info):
             return [Statement(.createSchema(info.name), ["CREATE SCHEMA", .identifier(info.name)])]

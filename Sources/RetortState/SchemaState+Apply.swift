@@ -1,9 +1,19 @@
 import RetortSQL
 import RetortModel
-/// An operation as the state machine resolved it (every name explicit, serial columns
-/// expanded) and the operations that undo it, derived from the state it was applied to.
+/// An operation as the state machine resolved it: every name explicit (constraints,
+/// indexes, identity sequences named as PostgreSQL would), serial columns expanded, types
+/// canonical, a view's comment target made materialized where it is. Only the state
+/// machine makes one, so what renders or lints it knows it was checked against a state.
+public struct ResolvedOperation: Hashable, Sendable {
+    public let operation: Operation
+
+    init(_ operation: Operation) { self.operation = operation }
+}
+
+/// An operation as written goes in; its resolved form and the operations (as written)
+/// that undo it, derived from the state it was applied to, come out.
 public struct AppliedOperation: Sendable {
-    public var forward: Operation
+    public var forward: ResolvedOperation
     public var inverse: [Operation]
 }
 
@@ -49,8 +59,14 @@ extension SchemaState {
         }
     }
 
+    /// Replays an operation resolved against another state (a revision replayed onto the
+    /// other side of a branch): it is checked and resolved again against this one.
+    public mutating func apply(_ resolved: ResolvedOperation, at location: SourceLocation) throws -> AppliedOperation {
+        try apply(resolved.operation, at: location)
+    }
+
     package func done(_ forward: Operation, _ inverse: [Operation]) -> AppliedOperation {
-        AppliedOperation(forward: forward, inverse: inverse)
+        AppliedOperation(forward: ResolvedOperation(forward), inverse: inverse)
     }
 
     // MARK: - Shared checks

@@ -200,11 +200,11 @@ final class RevisionGraphTests: XCTestCase {
     func testUnknownAndAmbiguousNames() throws {
         let graph = try RevisionGraph([revision("abcd1111"), revision("abcd2222", ["abcd1111"]), revision("ffff0000", ["abcd1111"], labels: ["side"])])
         let resolver = RevisionResolver(graph)
-        assertDiagnostic(try resolver.single("abcd"), id: "revision", contains: "revision prefix 'abcd' is ambiguous: abcd1111, abcd2222")
-        assertDiagnostic(try resolver.single("abcd3"), id: "revision", contains: "unknown revision 'abcd3'")
-        assertDiagnostic(try resolver.single("abc"), id: "revision", contains: "a prefix needs 4 or more characters")
-        assertDiagnostic(try resolver.resolve("head"), id: "revision", contains: "there are 2 heads (abcd2222, ffff0000)")
-        assertDiagnostic(try resolver.resolve("sied@head"), id: "revision", contains: "unknown branch label 'sied'; did you mean 'side'?")
+        assertDiagnostic(try resolver.single("abcd"), id: "ambiguous-revision", contains: "revision prefix 'abcd' is ambiguous: abcd1111, abcd2222")
+        assertDiagnostic(try resolver.single("abcd3"), id: "unknown-revision", contains: "unknown revision 'abcd3'")
+        assertDiagnostic(try resolver.single("abc"), id: "unknown-revision", contains: "a prefix needs 4 or more characters")
+        assertDiagnostic(try resolver.resolve("head"), id: "several-heads", contains: "there are 2 heads (abcd2222, ffff0000)")
+        assertDiagnostic(try resolver.resolve("sied@head"), id: "unknown-branch-label", contains: "unknown branch label 'sied'; did you mean 'side'?")
         XCTAssertEqual(try resolver.resolve("side@head"), [graph.indexByID["ffff0000"]!])
         XCTAssertEqual(try resolver.single("abcd2"), graph.indexByID["abcd2222"]!)
     }

@@ -1,7 +1,7 @@
 import XCTest
 import RetortSQL
 import RetortModel
-import RetortRendering
+@testable import RetortRendering
 
 /// The serializer is the one place SQL text is made. These tests render statements whose
 /// names and texts try to break out of their quotes, and read the result back with

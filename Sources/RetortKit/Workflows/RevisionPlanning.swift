@@ -13,10 +13,10 @@ package enum RevisionPlanning {
         if let head {
             let parents = try RevisionResolver(graph).resolve(head)
             guard parents.count <= 1 else {
-                throw Diagnostic(.revision, at: nil, "--head \(head) names \(parents.count) revisions; name one")
+                throw Diagnostic(.headAmbiguous, at: nil, "--head \(head) names \(parents.count) revisions; name one")
             }
             if let parent = parents.first, !graph.heads.contains(parent), !splice {
-                throw Diagnostic(.revision, at: nil, "revision \(graph.revisions[parent].id) is not a head; add --splice to start a new branch from it")
+                throw Diagnostic(.notAHead, at: nil, "revision \(graph.revisions[parent].id) is not a head; add --splice to start a new branch from it")
             }
             return parents
         }
@@ -24,7 +24,7 @@ package enum RevisionPlanning {
         let heads = graph.heads
         guard heads.count == 1 else {
             let ids = heads.map { graph.revisions[$0].id }
-            throw Diagnostic(.revision, at: nil, "there are \(heads.count) heads (\(ids.joined(separator: ", "))); choose the parent with --head, or join them first with `retort merge -m MSG \(ids.joined(separator: " "))`")
+            throw Diagnostic(.severalHeads, at: nil, "there are \(heads.count) heads (\(ids.joined(separator: ", "))); choose the parent with --head, or join them first with `retort merge -m MSG \(ids.joined(separator: " "))`")
         }
         return heads
     }
@@ -39,7 +39,7 @@ package enum RevisionPlanning {
         }
         for a in parents {
             for b in parents where a != b && graph.isAncestor(a, of: b) {
-                throw Diagnostic(.revision, at: nil, "revision \(graph.revisions[a].id) is an ancestor of \(graph.revisions[b].id): there is nothing to merge between them")
+                throw Diagnostic(.nothingToMerge, at: nil, "revision \(graph.revisions[a].id) is an ancestor of \(graph.revisions[b].id): there is nothing to merge between them")
             }
         }
         return parents
