@@ -26,6 +26,8 @@ let package = Package(
             name: "CPgQuery",
             providers: [.apt(["libpg-query-dev"])]
         ),
+        // One system call Swift's Glibc module does not expose (renameat2), for out/'s swap.
+        .target(name: "CRetortSystem"),
         .target(
             name: "RetortSQL",
             dependencies: ["CPgQuery"],
@@ -73,6 +75,7 @@ let package = Package(
         .target(
             name: "RetortScripts",
             dependencies: [
+                "CRetortSystem",
                 "RetortCompiler",
                 "RetortRendering",
                 .product(name: "Crypto", package: "swift-crypto"),

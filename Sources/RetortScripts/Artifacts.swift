@@ -7,6 +7,8 @@ import RetortCompiler
 public struct Artifacts: Sendable {
     public var files: [String: [UInt8]]
 
+    public init(files: [String: [UInt8]]) { self.files = files }
+
     /// Paths in byte order: the order files are written, listed and hashed in.
     public var sortedPaths: [String] { files.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
 

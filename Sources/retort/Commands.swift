@@ -32,7 +32,9 @@ struct Sql: ParsableCommand {
         abstract: "Write every script and the manifest into the output folder.",
         discussion: """
             Writes upgrade/ and downgrade/ per revision, upgrade.sql, downgrade.sql, schema.sql and \
-            manifest.json, atomically: on any error the folder is left as it was. Revisions whose \
+            manifest.json. Only files whose bytes change are written; the folder is swapped in \
+            whole, so on an error, or if the process is killed, it is the old tree or the new one, \
+            never a mix. Revisions whose \
             content changed since the manifest already in the output folder recorded them are \
             reported (edited-revision): as warnings when writing, as findings with --check.
             """)
@@ -44,38 +46,15 @@ struct Sql: ParsableCommand {
 
     func run() throws {
         let compilation = try global.compile()
-        let artifacts = try Artifacts.build(compilation)
-        let project = compilation.project
-        let out = project.outputDirectory
-        let shown = project.displayPath(out)
-        let edited = try editedRevisions(project)
-        if check {
-            let differences = OutputWriter.differences(artifacts, in: out)
-            if differences.isEmpty && edited.isEmpty {
-                write("\(shown) is up to date (\(artifacts.files.count) files)\n")
-                return
-            }
-            var report = edited.map { "\($0.location): error[\($0.rule)]: \($0.message)\n" }.joined()
-            if !differences.isEmpty {
-                report += "\(shown) is stale; run `make sql` (retort sql):\n" + differences.map { "  \($0)\n" }.joined()
-            }
-            FileHandle.standardError.write(Data(report.utf8))
-            throw ExitCode(1)
-        }
-        FileHandle.standardError.write(Data(edited.map { "\($0.location): warning[\($0.rule)]: \($0.message)\n" }.joined().utf8))
-        try OutputWriter.write(artifacts, to: out)
-        write("wrote \(artifacts.files.count) files to \(shown) (\(compilation.graph.order.count) revisions)\n")
-    }
-
-    /// Edited revisions against `--manifest` or the output folder's manifest.
-    func editedRevisions(_ project: Project) throws -> [EditedRevision] {
+        let report: OutputFolder.Report
         do {
-            let result = try EditedRevisions.find(project, manifest: manifest)
-            if let warning = result.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
-            return result.edited
+            report = check ? try OutputFolder.check(compilation, manifest: manifest) : try OutputFolder.write(compilation, manifest: manifest)
         } catch EditedRevisions.Failure.unreadableManifest(let path) {
             throw ValidationError("cannot read the manifest \(path)")
         }
+        FileHandle.standardError.write(Data(report.problems.utf8))
+        write(report.summary)
+        if report.failed { throw ExitCode(1) }
     }
 }
 
