@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RetortModel
 
 /// Everything a project's files declare, read and decoded.
@@ -36,27 +39,25 @@ public enum ProjectLoader {
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw Diagnostic(.noProject, at: nil, "project folder '\(relativePath(of: directory.path, to: fm.currentDirectoryPath))' does not exist (use --project DIR or RETORT_PROJECT)")
         }
-        func xmlFiles(in folder: URL) throws -> [(url: URL, name: String)] {
+        func xmlFiles(in folder: URL) throws -> [(path: String, name: String)] {
             guard fm.fileExists(atPath: folder.path) else { return [] }
             var names = try fm.contentsOfDirectory(atPath: folder.path)
                 .filter { $0.hasSuffix(".xml") && !$0.hasPrefix(".") }
             shuffle?(&names)
             names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            return names.map { (folder.appendingPathComponent($0), $0) }
+            let prefix = folder.path + "/"
+            return names.map { (prefix + $0, $0) }
         }
         let projectDisplay = relativePath(of: directory.path, to: base.path)
         var inputs: [(String, String)] = []
-        func read(_ url: URL, display: String) throws -> (XMLNode, String) {
+        func read(_ path: String, display: String) throws -> (XMLNode, String) {
             let start = SourceLocation(file: display, line: 1, column: 1)
-            guard let handle = FileHandle(forReadingAtPath: url.path) else {
-                throw Diagnostic(.unreadable, at: start, "cannot read file")
+            let bytes: [UInt8]
+            switch readFile(path, limit: XMLReader.maximumFileSize) {
+            case .unreadable: throw Diagnostic(.unreadable, at: start, "cannot read file")
+            case .tooLarge: throw Diagnostic(.xmlTooLarge, at: start, "file is larger than \(XMLReader.maximumFileSize) bytes")
+            case .bytes(let read): bytes = read
             }
-            defer { try? handle.close() }
-            let data = (try? handle.read(upToCount: XMLReader.maximumFileSize + 1)) ?? Data()
-            if data.count > XMLReader.maximumFileSize {
-                throw Diagnostic(.xmlTooLarge, at: start, "file is larger than \(XMLReader.maximumFileSize) bytes")
-            }
-            let bytes = [UInt8](data)
             let hash = SHA256.hash(data: bytes).hexString
             inputs.append((display, hash))
             return (try XMLReader.parse(bytes, displayPath: display), hash)
@@ -65,16 +66,17 @@ public enum ProjectLoader {
         var settings = ProjectSettings()
         let settingsURL = directory.appendingPathComponent("retort.xml")
         if fm.fileExists(atPath: settingsURL.path) {
-            settings = try DeclarationDecoder().settings(try read(settingsURL, display: projectDisplay + "/retort.xml").0)
+            settings = try DeclarationDecoder().settings(try read(settingsURL.path, display: projectDisplay + "/retort.xml").0)
         }
         var models = ModelDeclarations()
-        for (url, name) in try xmlFiles(in: directory) where name != "retort.xml" {
-            models.merge(try DeclarationDecoder().model(try read(url, display: projectDisplay + "/" + name).0))
+        for (path, name) in try xmlFiles(in: directory) where name != "retort.xml" {
+            models.merge(try DeclarationDecoder().model(try read(path, display: projectDisplay + "/" + name).0))
         }
         var revisions: [Revision] = []
         var seen: [String: SourceLocation] = [:]
-        for (url, name) in try xmlFiles(in: directory.appendingPathComponent("revisions")) {
-            let (root, hash) = try read(url, display: projectDisplay + "/revisions/" + name)
+        let revisionsDisplay = projectDisplay + "/revisions/"
+        for (path, name) in try xmlFiles(in: directory.appendingPathComponent("revisions")) {
+            let (root, hash) = try read(path, display: revisionsDisplay + name)
             let revision = try DeclarationDecoder().revision(root, stem: String(name.dropLast(4)), hash: hash)
             if let first = seen[revision.id] {
                 throw Diagnostic(.duplicateRevision, at: revision.location, "revision id \(revision.id) is already used at \(first)")
@@ -85,6 +87,39 @@ public enum ProjectLoader {
         inputs.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         return Project(directory: directory, displayBase: base, settings: settings, models: models, revisions: revisions, inputs: inputs)
     }
+}
+
+package enum FileRead {
+    case bytes([UInt8])
+    case unreadable
+    case tooLarge
+}
+
+/// A whole file with plain POSIX calls (no Foundation `Data` in between), refusing one
+/// larger than `limit` bytes.
+package func readFile(_ path: String, limit: Int) -> FileRead {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return .unreadable }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .unreadable }
+    if Int(info.st_size) > limit { return .tooLarge }
+    // The size can change under us: read until end of file, never past the limit.
+    var bytes = [UInt8](repeating: 0, count: min(limit + 1, Int(info.st_size) + 1))
+    var total = 0
+    while true {
+        if total == bytes.count {
+            if bytes.count > limit { return .tooLarge }
+            bytes += [UInt8](repeating: 0, count: min(limit + 1, bytes.count * 2) - bytes.count)
+        }
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, $0.count - total) }
+        if n < 0 { if errno == EINTR { continue }; return .unreadable }
+        if n == 0 { break }
+        total += n
+    }
+    if total > limit { return .tooLarge }
+    bytes.removeLast(bytes.count - total)
+    return .bytes(bytes)
 }
 
 /// `path` relative to `base` when it lies below it, with `..` steps otherwise.

@@ -28,21 +28,27 @@ public struct Artifacts: Sendable {
         let downSteps = VersionPlanner.downgrade(graph, reversed, from: graph.heads)
         let perRevisionMode: TransactionMode = project.settings.transaction == .none ? .none : .perRevision
         var upgradeFile: [Int: String] = [:], downgradeFile: [Int: String] = [:]
+        // Each revision's blocks are rendered once, for its own files and the whole scripts.
+        var upBlocks: [ScriptBlock] = [], downBlocks: [ScriptBlock] = []
+        upBlocks.reserveCapacity(graph.order.count)
+        downBlocks.reserveCapacity(graph.order.count)
         for (at, index) in graph.order.enumerated() {
             let revision = graph.revisions[index]
             let up = "upgrade/\(revision.stem).sql"
             let upBlock = assembler.upgradeBlock(index, upSteps[at])
+            upBlocks.append(upBlock)
             let isFirstRoot = graph.parents[index].isEmpty
             put(up, assembler.assemble(title: "Retort upgrade: \(name), revision \(revision.id)",
                                        preamble: isFirstRoot ? [assembler.versionTableDDL()] : [], blocks: [upBlock], mode: perRevisionMode))
             upgradeFile[index] = up
             let down = "downgrade/\(revision.stem).sql"
             let downBlock = assembler.downgradeBlock(index, downSteps[reversed.count - 1 - at])
+            downBlocks.append(downBlock)
             put(down, assembler.assemble(title: "Retort downgrade: \(name), revision \(revision.id)", preamble: [], blocks: [downBlock], mode: perRevisionMode))
             downgradeFile[index] = down
         }
-        put("upgrade.sql", assembler.upgradeScript(graph.order, from: [], title: "Retort upgrade: \(name), base -> head (\(graph.order.count) revisions)"))
-        put("downgrade.sql", assembler.downgradeScript(reversed, from: graph.heads, title: "Retort downgrade: \(name), head -> base (\(graph.order.count) revisions)"))
+        put("upgrade.sql", assembler.upgradeScript(upBlocks, from: [], title: "Retort upgrade: \(name), base -> head (\(graph.order.count) revisions)"))
+        put("downgrade.sql", assembler.downgradeScript(downBlocks.reversed(), title: "Retort downgrade: \(name), head -> base (\(graph.order.count) revisions)"))
         put("schema.sql", assembler.schemaScript(title: "Retort schema: \(name) at head"))
 
         let chains = ManifestChain.hashes(graph)
@@ -67,9 +73,7 @@ public struct Artifacts: Sendable {
             inputs: Dictionary(uniqueKeysWithValues: project.inputs.map { ($0.path, $0.sha256) }),
             outputs: Dictionary(uniqueKeysWithValues: files.map { ($0.key, SHA256.hash(data: $0.value).hexString) })
         )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        files["manifest.json"] = Array(try encoder.encode(manifest)) + [UInt8(ascii: "\n")]
+        files["manifest.json"] = manifest.json
         return Artifacts(files: files)
     }
 }
