@@ -169,14 +169,32 @@ public enum SQLSerializer {
 package func dollarTag(for body: String) -> String {
     var tag = "$retort$"
     var n = 0
-    while body.contains(tag) {
+    while contains(Array(body.utf8), Array(tag.utf8)) {
         n += 1
         tag = "$retort\(n)$"
     }
     return tag
 }
 
+/// Whether `needle` occurs in `haystack`, byte for byte (no Foundation, no locale).
+private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard let first = needle.first, haystack.count >= needle.count else { return false }
+    var i = 0
+    let last = haystack.count - needle.count
+    while i <= last {
+        if haystack[i] == first {
+            var j = 1
+            while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+            if j == needle.count { return true }
+        }
+        i += 1
+    }
+    return false
+}
+
 /// Text safe inside a `--` comment: no line breaks can end it early.
 package func commentSafe(_ text: String) -> String {
-    String(text.map { $0.isNewline ? " " : $0 })
+    // Line breaks other than these are not ASCII; an ASCII text without them is kept.
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x80 }) { return text }
+    return String(text.map { $0.isNewline ? " " : $0 })
 }

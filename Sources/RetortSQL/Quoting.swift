@@ -20,7 +20,9 @@ public enum Quoting {
     /// `'text'` with `'` doubled; with a backslash, `E'...'` with `\` doubled too, which reads
     /// the same whatever `standard_conforming_strings` says.
     public static func literal(_ text: String) -> String {
-        let hasBackslash = text.contains("\\")
+        // Most literals hold neither quote nor backslash: one byte scan, one copy.
+        if !text.utf8.contains(where: { $0 == 0x27 || $0 == 0x5C }) { return "'" + text + "'" }
+        let hasBackslash = text.utf8.contains(0x5C)
         var quoted = hasBackslash ? "E'" : "'"
         for c in text.unicodeScalars {
             switch c {

@@ -88,11 +88,14 @@ extension SchemaState {
             let column = table.columns[at]
             let droppedConstraints = table.constraints.filter { $0.involves(columnName) }
             let droppedIndexes = table.indexes.filter { $0.involves(columnName) }
-            unregister(table)
+            // Only the names that go with the column are unregistered; the rest stay.
+            for constraint in droppedConstraints { unregisterConstraintName(constraint, of: name) }
+            for index in droppedIndexes { names.setRelation(name.renamed(index.name), nil) }
+            unregisterIdentitySequence(of: column, in: name)
             table.columns.remove(at: at)
             table.constraints.removeAll { $0.involves(columnName) }
             table.indexes.removeAll { $0.involves(columnName) }
-            register(table)
+            self[.relation(name)] = .table(table)
             let owned = sequencesOwned(by: name).first { $0.ownedBy?.column == columnName }
             if let owned { removeSequence(owned) }
             let inverse: [Operation] = [.addColumn(name, column, ownedSequence: owned)]
