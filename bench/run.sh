@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Retort benchmark (SPEC §7), run by `make bench`. A benchmark, not a test: it reports
-# numbers and the §7 targets, and fails only when Retort itself fails on a history.
+# Retort benchmark, run by `make bench`. A benchmark, not a test: it reports numbers, the
+# same-run ratios against Alembic and the floors, and the performance targets; it fails
+# only when Retort itself fails on a history.
 #
 # For each history size (1,000 and 10,000 revisions by default) it generates a synthetic
 # linear history (bench/generate.py), then times, on that same history:
-#   retort --project DIR sql                          (compile and write DIR/out;
-#                                                      DIR/out is removed before each run)
+#   xmllint --noout revisions/*.xml                   (the floor: libxml2 parsing the files)
+#   retort --project DIR sql                          (no out/: removed before each run)
+#   cp -r DIR/out                                     (the floor for writing out/)
+#   retort --project DIR sql                          (out/ already current)
+#   retort --project DIR sql --check
+#   retort --project DIR sql                          (one revision more than out/ holds)
 #   retort --project DIR upgrade base:head --sql      (stdout to /dev/null)
 #   retort --project DIR downgrade head:base --sql    (stdout to /dev/null)
 #   retort --project DIR check / lint                 (compile alone, compile + lint)
 # and, when Alembic can be installed from PyPI into a throwaway venv, the Alembic twin of
 # the history (bench/alembic_history.py): alembic upgrade base:head --sql and
-# alembic downgrade head:base --sql, offline, no database.
+# alembic downgrade head:base --sql, offline, no database. With valgrind it also counts
+# the instructions of upgrade --sql at 1,000 revisions, a figure that does not move with load.
 # Each command runs BENCH_RUNS times; the first run is a warm-up and is discarded; the
 # table shows the median wall time and the peak RSS (bench/measure.py), the large/small
 # ratio (linear cost gives ~10) and the Retort/Alembic ratios measured in this one run.
@@ -84,12 +90,12 @@ results="$work/results.tsv"
 : >"$results"
 retort_failed=0
 
-# measure TOOL LABEL N RUNS [--clean DIR] CMD... -> appends a result line to $results;
+# measure TOOL LABEL N RUNS [--clean DIR] [--prepare SH] CMD... -> appends a result line to $results;
 # never fails the script.
 measure() {
   local tool=$1 label=$2 n=$3 runs=$4; shift 4
   local out clean=()
-  if [ "${1:-}" = --clean ]; then clean=(--clean "$2"); shift 2; fi
+  while [ "${1:-}" = --clean ] || [ "${1:-}" = --prepare ]; do clean+=("$1" "$2"); shift 2; done
   say "bench: N=$n  $tool $label"
   if out=$("$PY" "$here/measure.py" run --runs "$runs" --warmup 1 "${clean[@]}" -- "$@"); then
     printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$label" "$n" "${out% *}" "${out#* }" >>"$results"
@@ -107,10 +113,31 @@ for n in $SIZES; do
   t1=$(date +%s.%N)
   say "bench: generated $n revisions in $(awk "BEGIN{printf \"%.2f\", $t1-$t0}") s"
 
+  # The floors: libxml2 parsing every revision file, and copying the output folder.
+  if command -v xmllint >/dev/null 2>&1; then
+    measure floor "xmllint --noout (parse every revision)" "$n" "$RUNS" \
+      sh -c 'exec xmllint --noout "$0"/revisions/*.xml' "$dir/retort"
+  else
+    say "bench: xmllint not found (Debian: libxml2-utils); the parse floor is not measured"
+  fi
   measure retort "sql" "$n" "$RUNS" --clean "$dir/retort/out" "$bin" --project "$dir/retort" sql
   if [ ! -d "$dir/retort/out" ]; then
     say "bench: note: 'retort sql' did not create $dir/retort/out"
   fi
+  measure floor "cp -r out (copy the output)" "$n" "$RUNS" --clean "$dir/out-copy" cp -r "$dir/retort/out" "$dir/out-copy"
+  rm -rf "$dir/out-copy"
+  measure retort "sql (out/ current)" "$n" "$RUNS" "$bin" --project "$dir/retort" sql
+  measure retort "sql --check" "$n" "$RUNS" "$bin" --project "$dir/retort" sql --check
+  # One revision more than out/ was written for: out/ is put back before each run.
+  cp -al "$dir/retort/out" "$dir/out-before"
+  "$PY" "$here/generate.py" "$((n + 1))" "$dir/next" --seed "$SEED" -q
+  cp "$dir/next/revisions/$(ls "$dir/next/revisions" | sort | tail -n 1)" "$dir/retort/revisions/"
+  measure retort "sql (one new revision)" "$n" "$RUNS" \
+    --prepare "rm -rf '$dir/retort/out' && cp -al '$dir/out-before' '$dir/retort/out'" \
+    "$bin" --project "$dir/retort" sql
+  rm -rf "$dir/next" "$dir/out-before" "$dir/retort/out"
+  rm -f "$dir/retort/revisions/$(ls "$dir/retort/revisions" | sort | tail -n 1)"
+  "$bin" --project "$dir/retort" sql >/dev/null
   measure retort "upgrade base:head --sql" "$n" "$RUNS" \
     "$bin" --project "$dir/retort" upgrade base:head --sql
   measure retort "downgrade head:base --sql" "$n" "$RUNS" \
@@ -121,6 +148,15 @@ for n in $SIZES; do
     "$bin" --project "$dir/retort" check
   measure retort "lint" "$n" "$RUNS" \
     "$bin" --project "$dir/retort" lint
+
+  # Instructions, not seconds: the same on a loaded machine as on an idle one.
+  if [ "$n" -le 1000 ] && command -v valgrind >/dev/null 2>&1; then
+    # A stripped copy: valgrind cannot read the Swift toolchain's DWARF.
+    strip -o "$work/retort-stripped" "$bin" 2>/dev/null || cp "$bin" "$work/retort-stripped"
+    if count=$("$PY" "$here/measure.py" instructions -- "$work/retort-stripped" --project "$dir/retort" upgrade base:head --sql); then
+      printf 'instructions\tupgrade base:head --sql\t%s\t%s\n' "$n" "$count" >>"$work/instructions.tsv"
+    fi
+  fi
 
   if [ -n "${RETORT_BASELINE_BIN:-}" ]; then
     measure baseline "upgrade base:head --sql" "$n" "$RUNS" \
@@ -145,6 +181,13 @@ echo
 echo "Retort benchmark: $(nproc 2>/dev/null || echo '?') cores, $("$bin" --version 2>/dev/null || echo 'retort')${alembic:+, $alembic_version}"
 "$PY" "$here/measure.py" report "$results" --runs "$RUNS" --alembic-runs "$ALEMBIC_RUNS" --seed "$SEED"
 [ -n "$alembic" ] || echo "(Alembic not measured: it could not be installed or was skipped.)"
+if [ -s "$work/instructions.tsv" ]; then
+  echo
+  echo "Instructions executed (valgrind --tool=callgrind; exact, independent of load):"
+  while IFS=$'\t' read -r _ command n count; do
+    printf '  retort %s  N=%s  %s instructions\n' "$command" "$n" "$count"
+  done <"$work/instructions.tsv"
+fi
 
 if [ "$retort_failed" = 1 ]; then
   say "bench: retort failed on a generated history (see the messages above)"
