@@ -110,6 +110,10 @@ public enum CanonicalForm {
     /// quotes, `E''` strings and nested comments are found as PostgreSQL finds them. Text
     /// the scanner refuses (never SQL the reader admitted) is only trimmed.
     package static func normalizeSQL(_ s: [UInt8]) -> [UInt8] {
+        // Without whitespace (PostgreSQL's: space, tab, newline, return, form feed, vertical
+        // tab) there is no layout to remove: the tokens touch and every rule keeps them as
+        // they are. Most attributes (`c17`, `varchar(50)`) are like that; no scan needed.
+        if !s.contains(where: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) { return s }
         guard let tokens = try? SQLParser.scan(String(decoding: s, as: UTF8.self)) else { return trimmed(s) }
         var out: [UInt8] = []
         out.reserveCapacity(s.count)

@@ -51,16 +51,9 @@ public enum ProjectLoader {
         let projectDisplay = relativePath(of: directory.path, to: base.path)
         var inputs: [(String, String)] = []
         func read(_ path: String, display: String) throws -> (XMLNode, String) {
-            let start = SourceLocation(file: display, line: 1, column: 1)
-            let bytes: [UInt8]
-            switch readFile(path, limit: XMLReader.maximumFileSize) {
-            case .unreadable: throw Diagnostic(.unreadable, at: start, "cannot read file")
-            case .tooLarge: throw Diagnostic(.xmlTooLarge, at: start, "file is larger than \(XMLReader.maximumFileSize) bytes")
-            case .bytes(let read): bytes = read
-            }
-            let hash = SHA256.hash(data: bytes).hexString
+            let (root, hash) = try parse(path, display: display)
             inputs.append((display, hash))
-            return (try XMLReader.parse(bytes, displayPath: display), hash)
+            return (root, hash)
         }
 
         var settings = ProjectSettings()
@@ -75,9 +68,20 @@ public enum ProjectLoader {
         var revisions: [Revision] = []
         var seen: [String: SourceLocation] = [:]
         let revisionsDisplay = projectDisplay + "/revisions/"
-        for (path, name) in try xmlFiles(in: directory.appendingPathComponent("revisions")) {
-            let (root, hash) = try read(path, display: revisionsDisplay + name)
-            let revision = try DeclarationDecoder().revision(root, stem: String(name.dropLast(4)), hash: hash)
+        let files = try xmlFiles(in: directory.appendingPathComponent("revisions"))
+        // Each file is read, parsed and decoded on its own, so the files are shared among
+        // the processors; the results are then taken in name order, the first error first,
+        // exactly as one thread would have met them.
+        XMLReader.prepareForThreads()
+        let decoded = inParallel(files.count) { i -> (Revision, String) in
+            let (path, name) = files[i]
+            let display = revisionsDisplay + name
+            let (root, hash) = try parse(path, display: display)
+            return (try DeclarationDecoder().revision(root, stem: String(name.dropLast(4)), hash: hash), display)
+        }
+        for result in decoded {
+            let (revision, display) = try result.get()
+            inputs.append((display, revision.sourceHash))
             if let first = seen[revision.id] {
                 throw Diagnostic(.duplicateRevision, at: revision.location, "revision id \(revision.id) is already used at \(first)")
             }
@@ -87,6 +91,18 @@ public enum ProjectLoader {
         inputs.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         return Project(directory: directory, displayBase: base, settings: settings, models: models, revisions: revisions, inputs: inputs)
     }
+}
+
+/// Reads and parses one XML file; its tree and the SHA-256 of its bytes.
+private func parse(_ path: String, display: String) throws -> (XMLNode, String) {
+    let start = SourceLocation(file: display, line: 1, column: 1)
+    let bytes: [UInt8]
+    switch readFile(path, limit: XMLReader.maximumFileSize) {
+    case .unreadable: throw Diagnostic(.unreadable, at: start, "cannot read file")
+    case .tooLarge: throw Diagnostic(.xmlTooLarge, at: start, "file is larger than \(XMLReader.maximumFileSize) bytes")
+    case .bytes(let read): bytes = read
+    }
+    return (try XMLReader.parse(bytes, displayPath: display), SHA256.hash(data: bytes).hexString)
 }
 
 package enum FileRead {

@@ -70,6 +70,11 @@ public enum XMLReader {
 
     private static let installDenyLoader: Void = retort_install_deny_loader()
 
+    /// libxml2 must initialise its globals on one thread before several threads parse.
+    private static let initialized: Void = { xmlInitParser(); _ = installDenyLoader }()
+
+    package static func prepareForThreads() { _ = initialized }
+
     private static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
         var i = 0
         let n = bytes.count

@@ -28,25 +28,33 @@ public struct Artifacts: Sendable {
         let downSteps = VersionPlanner.downgrade(graph, reversed, from: graph.heads)
         let perRevisionMode: TransactionMode = project.settings.transaction == .none ? .none : .perRevision
         var upgradeFile: [Int: String] = [:], downgradeFile: [Int: String] = [:]
-        // Each revision's blocks are rendered once, for its own files and the whole scripts.
-        var upBlocks: [ScriptBlock] = [], downBlocks: [ScriptBlock] = []
-        upBlocks.reserveCapacity(graph.order.count)
-        downBlocks.reserveCapacity(graph.order.count)
-        for (at, index) in graph.order.enumerated() {
-            let revision = graph.revisions[index]
-            let up = "upgrade/\(revision.stem).sql"
-            let upBlock = assembler.upgradeBlock(index, upSteps[at])
-            upBlocks.append(upBlock)
-            let isFirstRoot = graph.parents[index].isEmpty
-            put(up, assembler.assemble(title: "Retort upgrade: \(name), revision \(revision.id)",
-                                       preamble: isFirstRoot ? [assembler.versionTableDDL()] : [], blocks: [upBlock], mode: perRevisionMode))
-            upgradeFile[index] = up
-            let down = "downgrade/\(revision.stem).sql"
-            let downBlock = assembler.downgradeBlock(index, downSteps[reversed.count - 1 - at])
-            downBlocks.append(downBlock)
-            put(down, assembler.assemble(title: "Retort downgrade: \(name), revision \(revision.id)", preamble: [], blocks: [downBlock], mode: perRevisionMode))
-            downgradeFile[index] = down
+        // Each revision's blocks are rendered once, for its own files and the whole scripts,
+        // the revisions shared among the processors.
+        struct Rendered {
+            var up: ScriptBlock, down: ScriptBlock
+            var upPath: String, downPath: String
+            var upFile: [UInt8], downFile: [UInt8]
         }
+        let rendered = inParallel(graph.order.count) { at -> Rendered in
+            let index = graph.order[at]
+            let revision = graph.revisions[index]
+            let up = assembler.upgradeBlock(index, upSteps[at])
+            let down = assembler.downgradeBlock(index, downSteps[reversed.count - 1 - at])
+            let isFirstRoot = graph.parents[index].isEmpty
+            let upFile = assembler.assemble(title: "Retort upgrade: \(name), revision \(revision.id)",
+                                            preamble: isFirstRoot ? [assembler.versionTableDDL()] : [], blocks: [up], mode: perRevisionMode)
+            let downFile = assembler.assemble(title: "Retort downgrade: \(name), revision \(revision.id)", preamble: [], blocks: [down], mode: perRevisionMode)
+            return Rendered(up: up, down: down, upPath: "upgrade/\(revision.stem).sql", downPath: "downgrade/\(revision.stem).sql",
+                            upFile: Array(upFile.utf8), downFile: Array(downFile.utf8))
+        }
+        for (at, index) in graph.order.enumerated() {
+            let r = rendered[at]
+            files[r.upPath] = r.upFile
+            files[r.downPath] = r.downFile
+            upgradeFile[index] = r.upPath
+            downgradeFile[index] = r.downPath
+        }
+        let upBlocks = rendered.map(\.up), downBlocks = rendered.map(\.down)
         put("upgrade.sql", assembler.upgradeScript(upBlocks, from: [], title: "Retort upgrade: \(name), base -> head (\(graph.order.count) revisions)"))
         put("downgrade.sql", assembler.downgradeScript(downBlocks.reversed(), title: "Retort downgrade: \(name), head -> base (\(graph.order.count) revisions)"))
         put("schema.sql", assembler.schemaScript(title: "Retort schema: \(name) at head"))

@@ -110,9 +110,14 @@ public enum OutputWriter {
             return result
         }
         result.exists = true
-        var buffer: [UInt8] = []
-        for (path, bytes) in artifacts.files {
-            if present.files.contains(path), fileHolds(directory + "/" + path, bytes, buffer: &buffer) {
+        // Reading the files back is most of the cost when nothing changed: shared among the processors.
+        let paths = Array(artifacts.files.keys)
+        let held = inParallel(paths.count) { i -> Bool in
+            var buffer: [UInt8] = []
+            return present.files.contains(paths[i]) && fileHolds(directory + "/" + paths[i], artifacts.files[paths[i]]!, buffer: &buffer)
+        }
+        for (path, same) in zip(paths, held) {
+            if same {
                 result.same.insert(path)
             } else {
                 result.differing.insert(path)

@@ -46,7 +46,8 @@ public struct ScriptAssembler: Sendable {
     /// Upgrade through `revisions` (replay order) starting with the heads `start`.
     public func upgradeScript(_ revisions: [Int], from start: [Int], title: String, mode: TransactionMode? = nil, createVersionTable: Bool? = nil) -> String {
         let steps = VersionPlanner.upgrade(graph, revisions, from: start)
-        return upgradeScript(zip(revisions, steps).map { upgradeBlock($0, $1) }, from: start, title: title, mode: mode, createVersionTable: createVersionTable)
+        let blocks = inParallel(revisions.count) { i in upgradeBlock(revisions[i], steps[i]) }
+        return upgradeScript(blocks, from: start, title: title, mode: mode, createVersionTable: createVersionTable)
     }
 
     /// The same, from blocks already rendered (the artifacts reuse each revision's block).
@@ -58,7 +59,7 @@ public struct ScriptAssembler: Sendable {
     /// Downgrade through `revisions` (reverse replay order) starting with the heads `start`.
     public func downgradeScript(_ revisions: [Int], from start: [Int], title: String, mode: TransactionMode? = nil) -> String {
         let steps = VersionPlanner.downgrade(graph, revisions, from: start)
-        return downgradeScript(zip(revisions, steps).map { downgradeBlock($0, $1) }, title: title, mode: mode)
+        return downgradeScript(inParallel(revisions.count) { i in downgradeBlock(revisions[i], steps[i]) }, title: title, mode: mode)
     }
 
     package func downgradeScript(_ blocks: [ScriptBlock], title: String, mode: TransactionMode? = nil) -> String {
