@@ -113,8 +113,7 @@ public enum OutputWriter {
         // Reading the files back is most of the cost when nothing changed: shared among the processors.
         let paths = Array(artifacts.files.keys)
         let held = inParallel(paths.count) { i -> Bool in
-            var buffer: [UInt8] = []
-            return present.files.contains(paths[i]) && fileHolds(directory + "/" + paths[i], artifacts.files[paths[i]]!, buffer: &buffer)
+            present.files.contains(paths[i]) && fileHolds(directory + "/" + paths[i], artifacts.files[paths[i]]!)
         }
         for (path, same) in zip(paths, held) {
             if same {
@@ -131,13 +130,14 @@ public enum OutputWriter {
     }
 
     /// Whether the file at `path` holds exactly `bytes`.
-    private static func fileHolds(_ path: String, _ bytes: [UInt8], buffer: inout [UInt8]) -> Bool {
+    private static func fileHolds(_ path: String, _ bytes: [UInt8]) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
-        if buffer.count < bytes.count + 1 { buffer = [UInt8](repeating: 0, count: bytes.count + 1) }
+        // One byte more than expected, to see a file that grew.
+        var buffer = [UInt8](repeating: 0, count: bytes.count + 1)
         var total = 0
         while total <= bytes.count {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, bytes.count + 1 - total) }
@@ -160,7 +160,7 @@ public enum OutputWriter {
             guard let dir = opendir(relative.isEmpty ? root : root + "/" + relative) else { continue }
             defer { closedir(dir) }
             while let entry = readdir(dir) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+                let name = entryName(entry)
                 if name == "." || name == ".." { continue }
                 let path = relative.isEmpty ? name : relative + "/" + name
                 var type = Int32(entry.pointee.d_type)
@@ -199,7 +199,7 @@ public enum OutputWriter {
             throw failure("cannot create \(path)")
         }
         try makeDirectories(path[..<slash])
-        try check(mkdir(path, 0o755) == 0 || errno == EEXIST ? 0 : -1, "cannot create \(path)")
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw failure("cannot create \(path)") }
     }
 
     /// Deletes `path` and everything under it; nothing when it does not exist.
@@ -210,7 +210,7 @@ public enum OutputWriter {
             if let dir = opendir(path) {
                 var names: [String] = []
                 while let entry = readdir(dir) {
-                    let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+                    let name = entryName(entry)
                     if name != "." && name != ".." { names.append(name) }
                 }
                 closedir(dir)
@@ -237,6 +237,10 @@ public enum OutputWriter {
             }
             written += n
         }
+    }
+
+    private static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+        withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
     }
 
     private static func check(_ status: Int32, _ what: String) throws {
