@@ -140,10 +140,11 @@ extension Character {
     package var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
-extension StringProtocol {
+extension StringProtocol where UTF8View: BidirectionalCollection {
     package func trimmingWhitespace() -> String {
-        // Fast path: most values have no surrounding whitespace (ASCII check, no Unicode tables).
-        if let head = utf8.first, let tail = utf8.reversed().first, head > 32, head < 128, tail > 32, tail < 128 { return String(self) }
+        // Fast path: most values have no surrounding whitespace (ASCII check, no Unicode
+        // tables, no copy of the bytes to look at the last one).
+        if let head = utf8.first, let tail = utf8.last, head > 32, head < 128, tail > 32, tail < 128 { return String(self) }
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = lastIndex(where: { !$0.isWhitespace })!
         return String(self[first...last])

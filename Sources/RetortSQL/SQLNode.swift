@@ -171,6 +171,18 @@ private struct JSONReader {
             return .null
         default:
             let start = at
+            // Most numbers are small non-negative integers (locations, lengths): read
+            // their digits directly.
+            var small = 0, digits = 0
+            while at < bytes.count, bytes[at] >= 0x30, bytes[at] <= 0x39, digits < 18 {
+                small = small * 10 + Int(bytes[at] - 0x30)
+                digits += 1
+                at += 1
+            }
+            if digits > 0, at < bytes.count, bytes[at] == UInt8(ascii: ",") || bytes[at] == UInt8(ascii: "}") || bytes[at] == UInt8(ascii: "]") {
+                return .int(small)
+            }
+            at = start
             var isDouble = false
             while at < bytes.count, let c = Optional(bytes[at]), (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
                 if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { isDouble = true }

@@ -59,9 +59,16 @@ public enum SQLParser {
             throw SQLSyntaxError(message: message, offset: byteOffset(cursor: error.pointee.cursorpos, in: sql))
         }
         guard let tree = result.parse_tree else { return [] }
-        let parsed = tree.withMemoryRebound(to: UInt8.self, capacity: strlen(tree)) { SQLNode.read(json: UnsafeBufferPointer(start: $0, count: strlen(tree))) }
+        let length = strlen(tree)
+        var zeroConstant = false
+        let parsed = tree.withMemoryRebound(to: UInt8.self, capacity: length) { start in
+            let json = UnsafeBufferPointer(start: start, count: length)
+            zeroConstant = contains(json, Self.emptyIval)
+            return SQLNode.read(json: json)
+        }
         guard let parsedRoot = parsed else { throw SQLSyntaxError(message: "cannot read the parser's output", offset: 0) }
-        let root = restoringNegativeIntegers(parsedRoot, bytes)
+        // Only a tree with an empty `ival` can hold a negative constant to restore.
+        let root = zeroConstant ? restoringNegativeIntegers(parsedRoot, bytes) : parsedRoot
         // One scan of the whole text gives every statement's first and last token.
         let tokens = ((try? scan(sql)) ?? []).filter { !$0.isComment && $0.kind != .semicolon }
         var next = 0
@@ -92,6 +99,23 @@ public enum SQLParser {
         guard let data = result.pbuf.data else { return [] }
         let buffer = UnsafeRawBufferPointer(start: data, count: Int(result.pbuf.len))
         return ProtobufReader.scanTokens(buffer)
+    }
+
+    private static let emptyIval = Array(#""ival":{}"#.utf8)
+
+    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == needle[0] {
+                var j = 1
+                while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// libpg_query 15-4.0.0 writes a negative integer constant to JSON as `"ival": {}`, the

@@ -21,7 +21,6 @@ public struct Artifacts: Sendable {
         let project = compilation.project
         let name = project.settings.name
         var files: [String: [UInt8]] = [:]
-        func put(_ path: String, _ text: String) { files[path] = Array(text.utf8) }
 
         let upSteps = VersionPlanner.upgrade(graph, graph.order, from: [])
         let reversed = Array(graph.order.reversed())
@@ -34,6 +33,7 @@ public struct Artifacts: Sendable {
             var up: ScriptBlock, down: ScriptBlock
             var upPath: String, downPath: String
             var upFile: [UInt8], downFile: [UInt8]
+            var upHash: String, downHash: String
         }
         let rendered = inParallel(graph.order.count) { at -> Rendered in
             let index = graph.order[at]
@@ -44,20 +44,38 @@ public struct Artifacts: Sendable {
             let upFile = assembler.assemble(title: "Retort upgrade: \(name), revision \(revision.id)",
                                             preamble: isFirstRoot ? [assembler.versionTableDDL()] : [], blocks: [up], mode: perRevisionMode)
             let downFile = assembler.assemble(title: "Retort downgrade: \(name), revision \(revision.id)", preamble: [], blocks: [down], mode: perRevisionMode)
+            let upBytes = Array(upFile.utf8), downBytes = Array(downFile.utf8)
             return Rendered(up: up, down: down, upPath: "upgrade/\(revision.stem).sql", downPath: "downgrade/\(revision.stem).sql",
-                            upFile: Array(upFile.utf8), downFile: Array(downFile.utf8))
+                            upFile: upBytes, downFile: downBytes,
+                            upHash: SHA256.hash(data: upBytes).hexString, downHash: SHA256.hash(data: downBytes).hexString)
         }
+        var outputs: [String: String] = [:]
+        outputs.reserveCapacity(2 * rendered.count + 3)
+        files.reserveCapacity(2 * rendered.count + 4)
         for (at, index) in graph.order.enumerated() {
             let r = rendered[at]
             files[r.upPath] = r.upFile
             files[r.downPath] = r.downFile
+            outputs[r.upPath] = r.upHash
+            outputs[r.downPath] = r.downHash
             upgradeFile[index] = r.upPath
             downgradeFile[index] = r.downPath
         }
+        // The whole-history scripts and the schema are independent: written side by side.
         let upBlocks = rendered.map(\.up), downBlocks = rendered.map(\.down)
-        put("upgrade.sql", assembler.upgradeScript(upBlocks, from: [], title: "Retort upgrade: \(name), base -> head (\(graph.order.count) revisions)"))
-        put("downgrade.sql", assembler.downgradeScript(downBlocks.reversed(), title: "Retort downgrade: \(name), head -> base (\(graph.order.count) revisions)"))
-        put("schema.sql", assembler.schemaScript(title: "Retort schema: \(name) at head"))
+        let wholes: [(path: String, bytes: [UInt8], hash: String)] = inParallel(3) { which in
+            let (path, text) = switch which {
+            case 0: ("upgrade.sql", assembler.upgradeScript(upBlocks, from: [], title: "Retort upgrade: \(name), base -> head (\(graph.order.count) revisions)"))
+            case 1: ("downgrade.sql", assembler.downgradeScript(downBlocks.reversed(), title: "Retort downgrade: \(name), head -> base (\(graph.order.count) revisions)"))
+            default: ("schema.sql", assembler.schemaScript(title: "Retort schema: \(name) at head"))
+            }
+            let bytes = Array(text.utf8)
+            return (path, bytes, SHA256.hash(data: bytes).hexString)
+        }
+        for whole in wholes {
+            files[whole.path] = whole.bytes
+            outputs[whole.path] = whole.hash
+        }
 
         let chains = ManifestChain.hashes(graph)
         let manifest = Manifest(
@@ -79,7 +97,7 @@ public struct Artifacts: Sendable {
                              irreversible: compilation.revisions[index].irreversibleAt != nil)
             },
             inputs: Dictionary(uniqueKeysWithValues: project.inputs.map { ($0.path, $0.sha256) }),
-            outputs: Dictionary(uniqueKeysWithValues: files.map { ($0.key, SHA256.hash(data: $0.value).hexString) })
+            outputs: outputs
         )
         files["manifest.json"] = manifest.json
         return Artifacts(files: files)
