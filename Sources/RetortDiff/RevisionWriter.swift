@@ -71,7 +71,9 @@ public enum RevisionWriter {
                               ("comment", column.comment)])
     }
 
-    package static func constraintElement(_ constraint: Constraint, prefix: String = "", table: QualifiedName? = nil) -> [String] {
+    /// `qualified`: the referenced table is written with its schema even when it is
+    /// `public` (for a model file of another schema, where a bare name means that schema).
+    package static func constraintElement(_ constraint: Constraint, prefix: String = "", table: QualifiedName? = nil, qualified: Bool = false) -> [String] {
         var attributes: [(String, String?)] = table.map { [("table", $0.description)] } ?? []
         attributes.append(("name", constraint.name))
         let deferrable: String? = switch constraint.deferrable { case .immediate: "true"; case .deferred: "initially-deferred"; case nil: nil }
@@ -84,7 +86,7 @@ public enum RevisionWriter {
             return tag(prefix + "check", attributes + [("expression", expression), ("not-valid", flag(constraint.notValid))])
         case .foreignKey(let fk):
             return tag(prefix + "foreign-key", attributes + [
-                ("columns", list(fk.columns)), ("references", "\(fk.referencedTable)(\(list(fk.referencedColumns)))"),
+                ("columns", list(fk.columns)), ("references", "\(qualified ? fk.referencedTable.schema + "." + fk.referencedTable.name : fk.referencedTable.description)(\(list(fk.referencedColumns)))"),
                 ("on-delete", fk.onDelete == .noAction ? nil : fk.onDelete.rawValue), ("on-update", fk.onUpdate == .noAction ? nil : fk.onUpdate.rawValue),
                 ("match", fk.match == .full ? "full" : nil), ("deferrable", deferrable), ("not-valid", flag(constraint.notValid)),
             ])

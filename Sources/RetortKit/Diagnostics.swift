@@ -9,7 +9,10 @@ extension DiagnosticID {
     package static let headAmbiguous = DiagnosticID("head-ambiguous")
     package static let notAHead = DiagnosticID("not-a-head")
     package static let nothingToMerge = DiagnosticID("nothing-to-merge")
+    // Importing a project.
+    package static let importTargetNotEmpty = DiagnosticID("import-target-not-empty")
+    package static let alembicMarker = DiagnosticID("alembic-marker")
 
     /// Every id above, for the tests that keep the catalogue whole.
-    package static let kitCatalogue: [DiagnosticID] = [.initExists, .irreversible, .noModels, .headAmbiguous, .notAHead, .nothingToMerge]
+    package static let kitCatalogue: [DiagnosticID] = [.initExists, .irreversible, .noModels, .headAmbiguous, .notAHead, .nothingToMerge, .importTargetNotEmpty, .alembicMarker]
 }

@@ -39,7 +39,7 @@ package struct RawDDL {
                 let column = command["name"]?.string
                 switch command["subtype"]?.string {
                 case "AT_AddColumn":
-                    guard let def = command["def"]?.node("ColumnDef"), let (node, extra) = columnElement(def, end: end, location: location) else { return nil }
+                    guard let def = command["def"]?.node("ColumnDef"), let (node, extra) = columnElement(def, end: end, table: body["relation"]?["relname"]?.string, location: location) else { return nil }
                     result.append(element("add-column", [("table", table)], [node]))
                     result += extra.map { element("add-\($0.name)", [("table", table)] + $0.attributes.map { ($0.name, $0.value) }) }
                 case "AT_DropColumn":
@@ -121,15 +121,26 @@ package struct RawDDL {
         case "IndexStmt":
             guard !body["if_not_exists"].bool, body["options"] == nil, body["tableSpace"] == nil, let table = relation(body["relation"]) else { return nil }
             var columns: [String] = []
-            for param in body["indexParams"]?.array ?? [] {
-                guard let elem = param.node("IndexElem"), let name = elem["name"]?.string, elem["opclass"] == nil, elem["collation"] == nil,
-                      elem["ordering"]?.string ?? "SORTBY_DEFAULT" == "SORTBY_DEFAULT", elem["nulls_ordering"]?.string ?? "SORTBY_NULLS_DEFAULT" == "SORTBY_NULLS_DEFAULT",
-                      plain(name) else { return nil }
-                columns.append(name)
+            var expression: String?
+            let params = body["indexParams"]?.array ?? []
+            for param in params {
+                guard let elem = param.node("IndexElem"), elem["opclass"] == nil, elem["collation"] == nil,
+                      elem["ordering"]?.string ?? "SORTBY_DEFAULT" == "SORTBY_DEFAULT",
+                      elem["nulls_ordering"]?.string ?? "SORTBY_NULLS_DEFAULT" == "SORTBY_NULLS_DEFAULT" else { return nil }
+                if let name = elem["name"]?.string, plain(name) {
+                    columns.append(name)
+                } else if elem["expr"] != nil, params.count == 1, let at = body["relation"]?["location"]?.int,
+                          let open = token("(", after: at, before: end), let close = matching(open) {
+                    // One expression: its text as written between the list's parentheses.
+                    expression = span(tokens[open].range.upperBound, upTo: tokens[close].range.lowerBound)
+                } else {
+                    return nil
+                }
             }
             let include = (body["indexIncludingParams"]?.array ?? []).compactMap { $0.node("IndexElem")?["name"]?.string }
-            guard !columns.isEmpty, include.allSatisfy(plain) else { return nil }
-            var attributes = [("table", table), ("columns", columns.joined(separator: ", "))]
+            guard !columns.isEmpty || expression != nil, include.allSatisfy(plain) else { return nil }
+            var attributes = [("table", table)]
+            if let expression { attributes.append(("expression", expression)) } else { attributes.append(("columns", columns.joined(separator: ", "))) }
             if let name = body["idxname"]?.string { attributes.append(("name", name)) }
             if body["unique"].bool { attributes.append(("unique", "true")) }
             if let method = body["accessMethod"]?.string, method != "btree" { attributes.append(("method", method)) }
@@ -201,7 +212,7 @@ package struct RawDDL {
             var children: [XMLNode] = []
             for item in body["tableElts"]?.array ?? [] {
                 if let def = item.node("ColumnDef") {
-                    guard let (column, extra) = columnElement(def, end: nil, location: location) else { return nil }
+                    guard let (column, extra) = columnElement(def, end: nil, table: body["relation"]?["relname"]?.string, location: location) else { return nil }
                     children.append(column)
                     children += extra
                 } else if let c = item.node("Constraint") {
@@ -222,7 +233,7 @@ package struct RawDDL {
 
     /// A column definition as a `<column>`, plus the constraint elements it cannot carry as
     /// attributes; nil when it holds something the element cannot say.
-    package func columnElement(_ def: SQLNode, end: Int?, location: SourceLocation) -> (XMLNode, [XMLNode])? {
+    package func columnElement(_ def: SQLNode, end: Int?, table: String? = nil, location: SourceLocation) -> (XMLNode, [XMLNode])? {
         guard let name = def["colname"]?.string, let typeAt = def["typeName"]?["location"]?.int, def["collClause"] == nil,
               def["compression"] == nil, def["storage"] == nil else { return nil }
         let constraints = (def["constraints"]?.array ?? []).compactMap { $0.node("Constraint") }
@@ -231,7 +242,8 @@ package struct RawDDL {
         var extra: [XMLNode] = []
         for (n, c) in constraints.enumerated() {
             guard c["conname"] == nil || c["contype"]?.string == "CONSTR_CHECK" else { return nil }
-            guard c["nulls_not_distinct"] == nil, c["options"] == nil, c["indexspace"] == nil, c["fk_del_set_cols"] == nil,
+            guard c["nulls_not_distinct"] == nil, c["options"] == nil || isDefaultIdentitySequence(c["options"], table: table, column: name),
+                  c["indexspace"] == nil, c["fk_del_set_cols"] == nil,
                   !c["is_no_inherit"].bool, !c["deferrable"].bool else { return nil }
             let at = c["location"]?.int ?? 0
             let next = n + 1 < constraints.count ? constraints[n + 1]["location"]?.int : nil
@@ -243,7 +255,6 @@ package struct RawDDL {
             case "CONSTR_PRIMARY": attributes.append(("primary-key", "true"))
             case "CONSTR_UNIQUE": attributes.append(("unique", "true"))
             case "CONSTR_IDENTITY":
-                guard c["options"] == nil else { return nil }
                 attributes.append(("identity", c["generated_when"]?.string == "d" ? "by-default" : "always"))
             case "CONSTR_GENERATED":
                 guard let open = token("(", after: at, before: limit), let close = matching(open) else { return nil }
@@ -303,6 +314,15 @@ package struct RawDDL {
     package func plain(_ name: String) -> Bool { !name.contains(where: { ",.()".contains($0) }) }
 
     /// `schema.name` as the attributes spell it (the default schema implicit), or nil.
+    /// `(SEQUENCE NAME t_c_seq)` naming the sequence PostgreSQL would name anyway (as
+    /// Retort's own scripts write an identity): the same as no options.
+    func isDefaultIdentitySequence(_ options: SQLNode?, table: String?, column: String) -> Bool {
+        guard let table, let items = options?.array, items.count == 1, let def = items[0].node("DefElem"),
+              def["defname"]?.string == "sequence_name", let names = def["arg"]?.node("List")?["items"]?.names, let last = names.last else { return false }
+        let expected = "\(table)_\(column)_seq"
+        return expected.utf8.count <= 63 && last == expected
+    }
+
     package func relation(_ node: SQLNode?) -> String? {
         guard let node, let name = node["relname"]?.string else { return nil }
         return qualified([node["schemaname"]?.string, name].compactMap { $0 })

@@ -158,6 +158,12 @@ extension SchemaState {
         if enumType(name) != nil {
             return SQLType(base: name.description, modifiers: type.modifiers, arrayDepth: type.arrayDepth, userType: name)
         }
+        // An extension's type qualified by the schema it is installed in (`public.citext`,
+        // as pg_dump writes it) is the same type.
+        if parts.count == 2, let ext = SQLType.extensionTypes[name.name.asciiLowercased()],
+           case .extension(let installed)? = self[.extension(ext)], (installed.schema ?? defaultSchema) == name.schema {
+            return SQLType(base: name.name.asciiLowercased(), modifiers: type.modifiers, arrayDepth: type.arrayDepth)
+        }
         if let ext = SQLType.extensionTypes[lowered] {
             guard self[.extension(ext)] != nil else {
                 throw context.fail(.extensionRequired, "type \(q(words)) needs extension \(q(ext)); add <create-extension name=\"\(ext)\"/> first")

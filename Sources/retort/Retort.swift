@@ -18,7 +18,7 @@ struct Retort: ParsableCommand {
         version: Artifacts.toolVersion,
         subcommands: [Init.self, Sql.self, Upgrade.self, Downgrade.self, SchemaCommand.self, Check.self,
                       History.self, Heads.self, Branches.self, Show.self, RevisionCommand.self, Merge.self,
-                      LintCommand.self, Explain.self]
+                      LintCommand.self, Explain.self, Import.self]
     )
 
     @OptionGroup var global: GlobalOptions

@@ -53,6 +53,10 @@ final class RawDDLTests: XCTestCase {
             ("CREATE SCHEMA other; CREATE EXTENSION citext; DROP EXTENSION citext", ["create-schema", "create-extension", "drop-extension"]),
             ("ALTER TABLE t ADD COLUMN m Mood, ADD COLUMN n CHARACTER VARYING(20)[]", ["add-column", "add-column"]),
             ("DROP TABLE t", ["drop-table"]),
+            // One expression between the parentheses, as written.
+            ("CREATE INDEX ON t (lower(a))", ["create-index"]),
+            // An identity naming the sequence PostgreSQL would name anyway (Retort's own scripts do).
+            ("CREATE TABLE u (id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME u_id_seq))", ["create-table"]),
         ]
         for (sql, expected) in cases {
             XCTAssertEqual(try understood(sql), expected, sql)
@@ -61,9 +65,10 @@ final class RawDDLTests: XCTestCase {
 
     func testFormsOutsideTheOperationsStayOpaque() throws {
         let cases = [
-            "DROP TABLE IF EXISTS t", "DROP TABLE t CASCADE", "ALTER TABLE t DROP COLUMN IF EXISTS a", "CREATE INDEX ON t (lower(a))",
+            "DROP TABLE IF EXISTS t", "DROP TABLE t CASCADE", "ALTER TABLE t DROP COLUMN IF EXISTS a",
             "CREATE OR REPLACE VIEW v AS SELECT 1", "CREATE TABLE IF NOT EXISTS u (id int)", "CREATE EXTENSION IF NOT EXISTS citext",
-            "CREATE SEQUENCE s2 START 5", "CREATE TABLE u (a int) TABLESPACE pg_default", "CREATE TEMP VIEW v AS SELECT 1",
+            "CREATE SEQUENCE s2 START 5", "CREATE TABLE u (id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME other_seq))",
+            "CREATE INDEX ON t (lower(a), id)", "CREATE TABLE u (a int) TABLESPACE pg_default", "CREATE TEMP VIEW v AS SELECT 1",
             "ALTER TABLE t ADD COLUMN b text COLLATE \"C\"", "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'calm'", "UPDATE t SET a = 'x' WHERE id = 1", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
         ]
         for sql in cases {

@@ -113,6 +113,18 @@ package final class PostgresServer: @unchecked Sendable {
         return result.stdout.hasSuffix("\n") ? String(result.stdout.dropLast()) : result.stdout
     }
 
+    /// `pg_dump --schema-only --no-owner --no-privileges` of `database`, as a DBA takes it
+    /// to hand a schema over. Throws if pg_dump fails.
+    package func schemaDump(database: String) throws -> String {
+        let output = try Self.run(binDirectory.appendingPathComponent("pg_dump").path,
+                                  ["-h", directory.path, "-U", "postgres", "--schema-only", "--no-owner", "--no-privileges", database],
+                                  standardInput: nil, in: directory)
+        guard output.status == 0 else {
+            throw PostgresServerError(description: "pg_dump of \(database) failed with status \(output.status):\n\(output.stderr)")
+        }
+        return output.stdout
+    }
+
     /// `name` as a double-quoted SQL identifier.
     package static func quoteIdentifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""

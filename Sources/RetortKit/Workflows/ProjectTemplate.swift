@@ -20,12 +20,12 @@ package enum ProjectTemplate {
         }
     }
 
-    package static func settingsFile(name: String) -> String {
+    package static func settingsFile(name: String, versionTable: String = "retort_version") -> String {
         """
         <?xml version="1.0" encoding="UTF-8"?>
         <project name="\(RevisionWriter.escapedAttribute(name))" format="1">
           <target postgres="15"/>
-          <version-table name="retort_version" schema="public"/>
+          <version-table name="\(RevisionWriter.escapedAttribute(versionTable))" schema="public"/>
           <output dir="../out" transaction="per-revision" guard="true"/>
         </project>
 
