@@ -12,7 +12,8 @@ extension DiagnosticID {
     // Importing a project.
     package static let importTargetNotEmpty = DiagnosticID("import-target-not-empty")
     package static let alembicMarker = DiagnosticID("alembic-marker")
+    package static let importDoesNotCompile = DiagnosticID("import-does-not-compile")
 
     /// Every id above, for the tests that keep the catalogue whole.
-    package static let kitCatalogue: [DiagnosticID] = [.initExists, .irreversible, .noModels, .headAmbiguous, .notAHead, .nothingToMerge, .importTargetNotEmpty, .alembicMarker]
+    package static let kitCatalogue: [DiagnosticID] = [.initExists, .irreversible, .noModels, .headAmbiguous, .notAHead, .nothingToMerge, .importTargetNotEmpty, .alembicMarker, .importDoesNotCompile]
 }

@@ -21,8 +21,8 @@ struct ImportSchema: ParsableCommand {
             the table, COMMENT ON, indexes, enums, views and extensions. Statements Retort has \
             no model element for (functions, triggers, policies, grants, …) are listed on \
             stderr and, with --baseline, kept verbatim in dump order at the end of the baseline \
-            revision. Nothing is written when DUMP does not parse or DIR already has revisions \
-            (unless --force).
+            revision (opaque: a downgrade below it leaves them). Nothing is \
+            written when DUMP does not parse or DIR already has revisions (unless --force).
             """)
 
     @Argument(help: "The SQL file to read.") var dump: String
@@ -77,7 +77,7 @@ struct ImportAlembic: ParsableCommand {
         }
         if !imported.kept.isEmpty {
             var lines = ["note: \(imported.kept.count) statement\(imported.kept.count == 1 ? "" : "s") kept as raw <sql> (no typed operation for them)"
-                         + (downgrade == nil ? "; without --downgrade they have no <reverse>, so those revisions cannot be downgraded:" : ":")]
+                         + (downgrade == nil ? "; without --downgrade their reverse is unknown, so a downgrade through those revisions stops there:" : ":")]
             for (revision, kept) in imported.kept { lines.append("  \(kept.location): \(kept.summary) (revision \(revision))") }
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }

@@ -140,6 +140,38 @@ final class AlembicImportCommandTests: XCTestCase {
         }
     }
 
+    /// Without Alembic's downgrade the reverse of a data migration is unknown: a downgrade
+    /// through it stops there, before it changes anything, saying why.
+    func testWithoutTheDowngradeADataMigrationStopsTheDowngrade() throws {
+        let folder = try TemporaryProject(["up.sql": """
+            BEGIN;
+            CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+            -- Running upgrade  -> a1
+            CREATE TABLE t (id SERIAL NOT NULL, x INTEGER, PRIMARY KEY (id));
+            INSERT INTO alembic_version (version_num) VALUES ('a1') RETURNING alembic_version.version_num;
+            -- Running upgrade a1 -> a2
+            UPDATE t SET x = 0 WHERE x IS NULL;
+            UPDATE alembic_version SET version_num='a2' WHERE alembic_version.version_num = 'a1';
+            COMMIT;
+
+            """])
+        let run = try runRetort(["import", "alembic", "up.sql", "--into", "imported"], cwd: folder.directory)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("up.sql:7:1: UPDATE t SET x = 0 WHERE x IS NULL (revision a2)"), run.stderr)
+        let project = folder.directory.appendingPathComponent("imported")
+        XCTAssertEqual(try runRetort(["--project", project.path, "check"]).status, 0)
+        let settings = try String(contentsOf: project.appendingPathComponent("retort.xml"), encoding: .utf8)
+        XCTAssertTrue(settings.contains(#"<version-table name="alembic_version""#), settings)
+        let downgrade = try runRetort(["--project", project.path, "downgrade", "head:base", "--sql"])
+        XCTAssertEqual(downgrade.status, 0, downgrade.stderr)
+        let stop = try XCTUnwrap(downgrade.stdout.range(of: "revision a2 was imported without --downgrade"), downgrade.stdout)
+        let drop = try XCTUnwrap(downgrade.stdout.range(of: "DROP TABLE t"), downgrade.stdout)
+        XCTAssertLessThan(stop.lowerBound, drop.lowerBound)
+        // Alembic's bookkeeping is not carried over.
+        let upgrade = try runRetort(["--project", project.path, "upgrade", "--sql"])
+        XCTAssertFalse(upgrade.stdout.contains("RETURNING"), upgrade.stdout)
+    }
+
     func testASyntaxErrorNamesItsPlace() throws {
         let folder = try TemporaryProject(["up.sql": "-- Running upgrade  -> a1\nCREATE TABLE t (id int,,);\n"])
         let run = try runRetort(["import", "alembic", "up.sql", "--into", "out"], cwd: folder.directory)

@@ -209,6 +209,33 @@ final class SchemaImportCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.directory.appendingPathComponent("public.xml").path))
     }
 
+    /// A table Retort could model but whose column type an unmodelled statement makes (a
+    /// domain) is kept with that statement, opaque, and the project still compiles; a
+    /// downgrade below the baseline drops what the models declare.
+    func testWhatDependsOnAnUnmodelledObjectIsKeptWithIt() throws {
+        let folder = try TemporaryProject(["dump.sql": """
+            CREATE DOMAIN public.email AS text CHECK (VALUE LIKE '%@%');
+            CREATE TABLE public.people (id bigint NOT NULL, email public.email NOT NULL);
+            CREATE TABLE public.notes (id bigint NOT NULL, body text);
+
+            """])
+        let target = folder.root.appendingPathComponent("imported")
+        let run = try runRetort(["import", "schema", "dump.sql", "--into", target.path, "--baseline"], cwd: folder.directory)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("dump.sql:2:1: CREATE TABLE public.people (id bigint NOT NULL, email public.email NOT NULL) (create-table: unknown type"), run.stderr)
+        let model = try String(contentsOf: target.appendingPathComponent("public.xml"), encoding: .utf8)
+        XCTAssertTrue(model.contains(#"<table name="notes">"#), model)
+        XCTAssertFalse(model.contains("people"), model)
+        XCTAssertEqual(try runRetort(["--project", target.path, "check"]).status, 0)
+        let upgrade = try runRetort(["--project", target.path, "upgrade", "--sql"])
+        XCTAssertTrue(upgrade.stdout.contains("CREATE DOMAIN public.email"), upgrade.stdout)
+        XCTAssertTrue(upgrade.stdout.contains("CREATE TABLE public.people"), upgrade.stdout)
+        let downgrade = try runRetort(["--project", target.path, "downgrade", "head:base", "--sql"])
+        XCTAssertEqual(downgrade.status, 0, downgrade.stderr)
+        XCTAssertTrue(downgrade.stdout.contains("DROP TABLE notes"), downgrade.stdout)
+        XCTAssertFalse(downgrade.stdout.contains("DROP TABLE people"), downgrade.stdout)
+    }
+
     func testUnmodelledStatementsAreListedNotDropped() throws {
         let folder = try TemporaryProject(["dump.sql": """
             SET statement_timeout = 0;

@@ -93,6 +93,15 @@ public struct AlembicImport: Sendable {
             flush()
             // The raw parts' reverse: what the matching downgrade section does that Retort
             // does not derive itself (its data statements), on the last raw part, run first.
+            if downgrade == nil {
+                // Without Alembic's downgrade the reverse is unknown: downgrading through this
+                // revision stops there, before it changes anything.
+                for at in rawChunks {
+                    guard case .sql(var sql) = operations[at] else { continue }
+                    sql.reverse = SchemaImport.raising("retort: revision \(section.target) was imported without --downgrade; the reverse of its raw SQL is unknown")
+                    operations[at] = .sql(sql)
+                }
+            }
             if let downgrade, !rawChunks.isEmpty {
                 let reverse = downgrade.sections.first { $0.target == section.target }.map { down in
                     down.statements.filter { downgrade.ddl.elements(for: $0.0, at: $0.1) == nil }.map { SchemaImport.withoutLeadingComments($0.0.text) }
@@ -119,9 +128,7 @@ public struct AlembicImport: Sendable {
     /// revision, in the order Alembic ran them, and the model files of the head schema.
     /// Everything is prepared before the first byte is written.
     public func write(into folder: URL, force: Bool) throws -> [String] {
-        let fm = FileManager.default
-        let revisionsFolder = folder.appendingPathComponent("revisions")
-        var files: [(String, String)] = []
+        var files: [(path: String, text: String)] = []
         let name = folder.lastPathComponent == "models" ? folder.deletingLastPathComponent().lastPathComponent : folder.lastPathComponent
         files.append(("retort.xml", ProjectTemplate.settingsFile(name: name, versionTable: "alembic_version")))
         for (name, text) in ModelWriter.files(for: state).sorted(by: { $0.key < $1.key }) { files.append((name, text)) }
@@ -134,18 +141,7 @@ public struct AlembicImport: Sendable {
                 id: revision.id, parents: revision.parents, message: revision.message, branchLabels: revision.branchLabels,
                 dependsOn: revision.dependsOn, operations: revision.operations)))
         }
-        if !force {
-            let existing = ((try? fm.contentsOfDirectory(atPath: revisionsFolder.path)) ?? []).filter { $0.hasSuffix(".xml") }
-            if !existing.isEmpty {
-                throw Diagnostic(.importTargetNotEmpty, at: nil, "\(revisionsFolder.path) already has \(existing.count) revision file(s); import writes a new project (--force to write anyway)")
-            }
-            for (name, _) in files where fm.fileExists(atPath: folder.appendingPathComponent(name).path) {
-                throw Diagnostic(.importTargetNotEmpty, at: nil, "\(folder.appendingPathComponent(name).path) already exists (--force to overwrite)")
-            }
-        }
-        try fm.createDirectory(at: revisionsFolder, withIntermediateDirectories: true)
-        for (name, text) in files { try Data(text.utf8).write(to: folder.appendingPathComponent(name), options: .atomic) }
-        return files.map(\.0)
+        return try ImportedProject.write(files, into: folder, force: force, agreeing: true)
     }
 }
 

@@ -70,6 +70,11 @@ public struct SchemaImport: Sendable {
         return try reader.finish(sha256: SHA256.hash(data: bytes).hexString)
     }
 
+    /// A `DO` block that raises `message`: the reverse of raw SQL whose reverse is unknown.
+    package static func raising(_ message: String) -> String {
+        "DO $retort$ BEGIN RAISE EXCEPTION '%', \(Quoting.literal(message)); END $retort$;"
+    }
+
     /// psql's meta-commands (`\restrict` and `\unrestrict`, which pg_dump writes since the
     /// 2025 security releases; `\connect`) are for psql, not the server: each such line is
     /// blanked, byte for byte, so every position in the dump stays where it was.
@@ -123,7 +128,11 @@ public struct SchemaImport: Sendable {
         let id = String(sha256.prefix(12))
         var operations = try Autogenerate.operations(from: SchemaState(), to: state)
         if !kept.isEmpty {
-            operations.append(.sql(RawSQL(forward: kept.map(\.text).joined(separator: ";\n\n") + ";", reverse: nil)))
+            // Kept opaque: an empty reverse says the downgrade has nothing to undo for them,
+            // and keeps their DDL (a table with a domain-typed column, say) from being read
+            // as operations again. Below the baseline, what the models declare is dropped;
+            // what these statements made (functions, domains, ...) is left to the DBA.
+            operations.append(.sql(RawSQL(forward: kept.map(\.text).joined(separator: ";\n\n") + ";", reverse: "")))
         }
         let text = RevisionWriter.revisionFile(id: id, parents: [], message: "baseline imported from \(source)", operations: operations)
         return (id, text)
@@ -134,30 +143,14 @@ public struct SchemaImport: Sendable {
     /// or any of these model files unless `force`. Everything is checked before the first
     /// byte is written. Returns the paths written, relative to `folder`.
     public func write(into folder: URL, source: String, baseline: Bool, force: Bool) throws -> [String] {
-        let fm = FileManager.default
-        let revisions = folder.appendingPathComponent("revisions")
-        var files: [(String, String)] = []
-        let settings = folder.appendingPathComponent("retort.xml")
-        if !fm.fileExists(atPath: settings.path) {
+        var files: [(path: String, text: String)] = []
+        if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("retort.xml").path) {
             let name = folder.lastPathComponent == "models" ? folder.deletingLastPathComponent().lastPathComponent : folder.lastPathComponent
             files.append(("retort.xml", ProjectTemplate.settingsFile(name: name)))
         }
         for (name, text) in modelFiles.sorted(by: { $0.key < $1.key }) { files.append((name, text)) }
         if baseline { files.append(("revisions/0001_baseline.xml", try baselineFile(source: source).text)) }
-        if !force {
-            let existing = ((try? fm.contentsOfDirectory(atPath: revisions.path)) ?? []).filter { $0.hasSuffix(".xml") }
-            if !existing.isEmpty {
-                throw Diagnostic(.importTargetNotEmpty, at: nil, "\(revisions.path) already has \(existing.count) revision file(s); import writes a new project (--force to write anyway)")
-            }
-            for (name, _) in files where name != "retort.xml" && fm.fileExists(atPath: folder.appendingPathComponent(name).path) {
-                throw Diagnostic(.importTargetNotEmpty, at: nil, "\(folder.appendingPathComponent(name).path) already exists (--force to overwrite)")
-            }
-        }
-        try fm.createDirectory(at: revisions, withIntermediateDirectories: true)
-        for (name, text) in files {
-            try Data(text.utf8).write(to: folder.appendingPathComponent(name), options: .atomic)
-        }
-        return files.map(\.0)
+        return try ImportedProject.write(files, into: folder, force: force, agreeing: baseline)
     }
 }
 
