@@ -221,8 +221,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         target("sql after one new revision / upgrade --sql", one / up if one else None, 1.5)
         fresh, copy = secs("retort", "sql", n), secs("floor", "cp -r out (copy the output)", n)
         target("sql with no out/ / (upgrade --sql + 1.5 x cp -r)", fresh / (up + 1.5 * copy) if fresh and copy else None, 1.0)
+        cold = secs("retort", "sql (out/ current, no build record)", n)
+        target("  the same without the build record (compiles)", cold / up if cold else None, 1.3)
         check = secs("retort", "sql --check", n)
         target("sql --check / upgrade --sql", check / up if check else None, 1.3)
+        cold_check = secs("retort", "sql --check (no build record)", n)
+        target("  the same without the build record (compiles)", cold_check / up if cold_check else None, 1.3)
         lint = secs("retort", "lint", n)
         target("lint / upgrade --sql", lint / up if lint else None, 1.5)
         peaks = [int(res[(t, c, n)][1]) for t, c in order if t == "retort" and res.get((t, c, n), ("", ""))[1].isdigit()]

@@ -8,8 +8,9 @@
 #   xmllint --noout revisions/*.xml                   (the floor: libxml2 parsing the files)
 #   retort --project DIR sql                          (no out/: removed before each run)
 #   cp -r DIR/out                                     (the floor for writing out/)
-#   retort --project DIR sql                          (out/ already current)
-#   retort --project DIR sql --check
+#   retort --project DIR sql                          (out/ already current; with and without
+#                                                      the build record that skips compiling)
+#   retort --project DIR sql --check                  (the same two ways)
 #   retort --project DIR sql                          (one revision more than out/ holds)
 #   retort --project DIR upgrade base:head --sql      (stdout to /dev/null)
 #   retort --project DIR downgrade head:base --sql    (stdout to /dev/null)
@@ -45,6 +46,8 @@ SEED=${BENCH_SEED:-20240601}
 command -v "$PY" >/dev/null 2>&1 || { echo "bench: $PY not found (the generators need Python 3)" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/retort-bench.XXXXXX)
+# retort sql's build records (see README) go with the rest of the run, not into ~/.cache.
+export XDG_CACHE_HOME="$work/cache"
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -126,8 +129,14 @@ for n in $SIZES; do
   fi
   measure floor "cp -r out (copy the output)" "$n" "$RUNS" --clean "$dir/out-copy" cp -r "$dir/retort/out" "$dir/out-copy"
   rm -rf "$dir/out-copy"
+  # With out/ current the build record answers without compiling (once the generated
+  # inputs are more than a second old); without it, every run compiles and compares.
+  sleep 2
+  "$bin" --project "$dir/retort" sql >/dev/null
   measure retort "sql (out/ current)" "$n" "$RUNS" "$bin" --project "$dir/retort" sql
+  measure retort "sql (out/ current, no build record)" "$n" "$RUNS" env RETORT_NO_BUILD_RECORD=1 "$bin" --project "$dir/retort" sql
   measure retort "sql --check" "$n" "$RUNS" "$bin" --project "$dir/retort" sql --check
+  measure retort "sql --check (no build record)" "$n" "$RUNS" env RETORT_NO_BUILD_RECORD=1 "$bin" --project "$dir/retort" sql --check
   # One revision more than out/ was written for: out/ is put back before each run.
   cp -al "$dir/retort/out" "$dir/out-before"
   "$PY" "$here/generate.py" "$((n + 1))" "$dir/next" --seed "$SEED" -q

@@ -45,10 +45,9 @@ struct Sql: ParsableCommand {
     var manifest: String?
 
     func run() throws {
-        let compilation = try global.compile()
         let report: OutputFolder.Report
         do {
-            report = check ? try OutputFolder.check(compilation, manifest: manifest) : try OutputFolder.write(compilation, manifest: manifest)
+            report = try OutputFolder.run(project: global.projectURL, check: check, manifest: manifest) { try global.compile() }
         } catch EditedRevisions.Failure.unreadableManifest(let path) {
             throw ValidationError("cannot read the manifest \(path)")
         }
