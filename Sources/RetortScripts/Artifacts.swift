@@ -65,8 +65,8 @@ public struct Artifacts: Sendable {
         let upBlocks = rendered.map(\.up), downBlocks = rendered.map(\.down)
         let wholes: [(path: String, bytes: [UInt8], hash: String)] = inParallel(3) { which in
             let (path, text) = switch which {
-            case 0: ("upgrade.sql", assembler.upgradeScript(upBlocks, from: [], title: "Retort upgrade: \(name), base -> head (\(graph.order.count) revisions)"))
-            case 1: ("downgrade.sql", assembler.downgradeScript(downBlocks.reversed(), title: "Retort downgrade: \(name), head -> base (\(graph.order.count) revisions)"))
+            case 0: ("upgrade.sql", assembler.universalUpgradeScript(upBlocks, order: graph.order, title: "Retort upgrade: \(name), any revision -> head (\(graph.order.count) revisions)"))
+            case 1: ("downgrade.sql", assembler.universalDowngradeScript(downBlocks.reversed(), order: reversed, title: "Retort downgrade: \(name), any revision -> base (\(graph.order.count) revisions)"))
             default: ("schema.sql", assembler.schemaScript(title: "Retort schema: \(name) at head"))
             }
             let bytes = Array(text.utf8)

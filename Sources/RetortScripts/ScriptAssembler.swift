@@ -14,14 +14,18 @@ public struct ScriptBlock: Sendable {
 
     public var header: [String]
     public var statements: [Line]
+    /// The revision's own statements within `statements`: without its guard before them
+    /// and its version rows after them (which the whole-history scripts write their way).
+    package var body: Range<Int>
 
-    package init(header: [String], statements: [Statement]) {
+    package init(header: [String], statements: [Statement], guarded: Bool = false, versionRows: Int = 0) {
         self.header = header
         self.statements = statements.map { statement in
             var text = ""
             SQLSerializer.write(statement, into: &text)
             return Line(text: text, transactional: statement.transactional)
         }
+        body = (guarded ? 1 : 0)..<(statements.count - versionRows)
     }
 }
 
@@ -90,7 +94,7 @@ public struct ScriptAssembler: Sendable {
         if settings.guardEnabled { statements.append(guardStatement(revision.id, expected: step.expected, upgrade: true)) }
         statements += compiled.upgrade.flatMap(PostgresRenderer.render)
         statements += step.changes.map(versionStatement)
-        return ScriptBlock(header: header, statements: statements)
+        return ScriptBlock(header: header, statements: statements, guarded: settings.guardEnabled, versionRows: step.changes.count)
     }
 
     package func downgradeBlock(_ index: Int, _ step: VersionStep) -> ScriptBlock {
@@ -103,11 +107,11 @@ public struct ScriptAssembler: Sendable {
         if settings.guardEnabled { statements.append(guardStatement(revision.id, expected: step.expected, upgrade: false)) }
         if let at = compiled.irreversibleAt {
             statements.append(PostgresRenderer.raise("retort: revision \(revision.id) cannot be downgraded: the raw SQL at \(at) has no <reverse>"))
-            return ScriptBlock(header: header, statements: statements)
+            return ScriptBlock(header: header, statements: statements, guarded: settings.guardEnabled)
         }
         statements += compiled.downgrade.flatMap(PostgresRenderer.render)
         statements += step.changes.map(versionStatement)
-        return ScriptBlock(header: header, statements: statements)
+        return ScriptBlock(header: header, statements: statements, guarded: settings.guardEnabled, versionRows: step.changes.count)
     }
 
     /// Stops the script before any change unless the version table holds exactly `expected`.
@@ -146,6 +150,154 @@ public struct ScriptAssembler: Sendable {
             [.identifier("version_num"), .type(SQLType(base: "character varying", modifiers: [32])), "NOT NULL"],
             ["CONSTRAINT", .identifier(key), "PRIMARY KEY", PostgresRenderer.columns(["version_num"])],
         ])])
+    }
+
+    // MARK: - Whole-history scripts, for a database at any revision
+
+    /// `out/upgrade.sql`: first the revisions this database has (the ancestors of what its
+    /// version table holds; an unknown version stops the script before any change), then
+    /// each revision in graph order, applied only if the database lacks it, its version rows
+    /// kept as Alembic keeps them. At head it changes nothing. `blocks[i]` is revision `order[i]`'s.
+    package func universalUpgradeScript(_ blocks: [ScriptBlock], order: [Int], title: String, mode: TransactionMode? = nil) -> String {
+        universal(title: title, blocks: blocks, order: order, upgrade: true, mode: mode ?? settings.transaction)
+    }
+
+    /// `out/downgrade.sql`: each revision the database has, in reverse graph order, down to base.
+    package func universalDowngradeScript(_ blocks: [ScriptBlock], order: [Int], title: String, mode: TransactionMode? = nil) -> String {
+        universal(title: title, blocks: blocks, order: order, upgrade: false, mode: mode ?? settings.transaction)
+    }
+
+    private static let history = QualifiedName(schema: "pg_temp", name: "retort_history")
+    private static let edges = QualifiedName(schema: "pg_temp", name: "retort_edges")
+    private static let applied = QualifiedName(schema: "pg_temp", name: "retort_applied")
+
+    /// The session's picture of the history: every revision with the revisions it comes
+    /// after (parents and depends-on), and which of them this database has.
+    package func historyStatements() -> [Statement] {
+        let table = settings.versionTable
+        var statements: [Statement] = [
+            Statement(.createTable(Self.history), ["CREATE TEMPORARY TABLE", .identifier("retort_history"), .lines([
+                [.identifier("id"), .type(.text), "PRIMARY KEY"], [.identifier("parents"), .type(SQLType(base: "text", arrayDepth: 1)), "NOT NULL"]])]),
+        ]
+        let rows: [[SQLPiece]] = graph.order.map { index in
+            let parents = graph.downRevisions[index].map { graph.revisions[$0].id }
+            return [.group([.list([[.literal(graph.revisions[index].id)], [.literal("{" + parents.joined(separator: ",") + "}")]])])]
+        }
+        // A few thousand rows per statement keeps each one small enough to read in a log.
+        var start = 0
+        while start < rows.count {
+            let chunk = Array(rows[start..<min(rows.count, start + 1000)])
+            statements.append(Statement(.versionRows(Self.history), ["INSERT INTO", .name(Self.history), "VALUES", .list(chunk)]))
+            start += 1000
+        }
+        statements.append(Statement(.check, ["DO", .block([
+            BlockLine(0, ["DECLARE"]),
+            BlockLine(1, [.identifier("unknown"), .type(.text), .glue(";")]),
+            BlockLine(0, ["BEGIN"]),
+            BlockLine(1, ["SELECT", .expression(#"string_agg(version_num, ' ' ORDER BY version_num COLLATE "C")"#), "INTO", .identifier("unknown"),
+                          "FROM", .name(table), "WHERE", .identifier("version_num"), "NOT IN", .group(["SELECT", .identifier("id"), "FROM", .name(Self.history)]), .glue(";")]),
+            BlockLine(1, ["IF", .identifier("unknown"), "IS NOT NULL THEN"]),
+            BlockLine(2, ["RAISE EXCEPTION", .list([[.literal("retort: the version table % holds [%], which this history does not have; nothing was changed")],
+                                                    [.literal(table.description)], [.identifier("unknown")]]), .glue(";")]),
+            BlockLine(1, ["END IF", .glue(";")]),
+            BlockLine(0, ["END"]),
+        ])]))
+        statements.append(Statement(.createTable(Self.edges), ["CREATE TEMPORARY TABLE", .identifier("retort_edges"), "AS SELECT",
+            .list([[.identifier("id"), "AS", .identifier("child")], [.expression("unnest(parents)"), "AS", .identifier("parent")]]), "FROM", .name(Self.history)]))
+        statements.append(Statement(.createIndex(table: Self.edges, index: "retort_edges_parent_idx"), ["CREATE INDEX", .identifier("retort_edges_parent_idx"), "ON", .name(Self.edges), .group([.identifier("parent")])]))
+        statements.append(Statement(.createTable(Self.applied), ["CREATE TEMPORARY TABLE", .identifier("retort_applied"), .group([.identifier("id"), .type(.text), "PRIMARY KEY"])]))
+        statements.append(Statement(.versionRows(Self.applied), ["INSERT INTO", .name(Self.applied),
+            .expression("WITH RECURSIVE applied (id) AS (SELECT version_num::text FROM \(Quoting.qualified(table)) UNION SELECT e.parent FROM \(Quoting.qualified(Self.edges)) e JOIN applied a ON a.id = e.child) SELECT id FROM applied")]))
+        return statements
+    }
+
+    /// What a revision's transaction does to the rows beside its own statements.
+    private func universalRows(_ index: Int, upgrade: Bool) -> [Statement] {
+        let table = settings.versionTable
+        let id = graph.revisions[index].id
+        let down = graph.downRevisions[index].map { graph.revisions[$0].id }
+        let column = SQLPiece.identifier("version_num")
+        if upgrade {
+            var statements: [Statement] = []
+            if !down.isEmpty {
+                statements.append(Statement(.versionRows(table), ["DELETE FROM", .name(table), "WHERE", column, "IN", .group([.list(down.map { [.literal($0)] })])]))
+            }
+            statements.append(Statement(.versionRows(table), ["INSERT INTO", .name(table), PostgresRenderer.columns(["version_num"]), "VALUES", .group([.literal(id)])]))
+            statements.append(Statement(.versionRows(Self.applied), ["INSERT INTO", .name(Self.applied), "VALUES", .group([.literal(id)])]))
+            return statements
+        }
+        var statements: [Statement] = [
+            Statement(.versionRows(table), ["DELETE FROM", .name(table), "WHERE", column, .op("="), .literal(id)]),
+            Statement(.versionRows(Self.applied), ["DELETE FROM", .name(Self.applied), "WHERE", .identifier("id"), .op("="), .literal(id)]),
+        ]
+        if !down.isEmpty {
+            // A predecessor gets its row back unless another revision still there comes after it.
+            statements.append(Statement(.versionRows(table), ["INSERT INTO", .name(table), PostgresRenderer.columns(["version_num"]),
+                "SELECT", .identifier("p"), "FROM", .expression("unnest(ARRAY[\(down.map(Quoting.literal).joined(separator: ", "))]::text[]) AS p"),
+                "WHERE NOT EXISTS", .group(["SELECT FROM", .name(Self.edges), .identifier("e"), "JOIN", .name(Self.applied), .identifier("a"), "ON",
+                                            .expression("a.id = e.child"), "WHERE", .expression("e.parent = p")])]))
+        }
+        return statements
+    }
+
+    private func universal(title: String, blocks: [ScriptBlock], order: [Int], upgrade: Bool, mode: TransactionMode) -> String {
+        var out = ""
+        out.reserveCapacity(blocks.reduce(4096 + 64 * order.count) { total, block in
+            block.statements.reduce(total + 64 * block.header.count) { $0 + $1.text.utf8.count + 16 }
+        })
+        out += "-- "
+        out += commentSafe(title)
+        out += "\n-- Generated by Retort from "
+        out += source
+        out += "; do not edit. Run with psql 10 or later (it uses \\if and \\gset).\n"
+        out += upgrade
+            ? "-- Applied to a database at any revision of this history, it applies exactly the revisions\n-- the database lacks, in graph order; at head it changes nothing.\n"
+            : "-- Applied to a database at any revision of this history, it downgrades each revision the\n-- database has, children first, down to base; at base it changes nothing.\n"
+        out += "\\set ON_ERROR_STOP on\n"
+        if let timeout = settings.lockTimeout { out += "SET lock_timeout = \(Quoting.literal(timeout));\n" }
+        var open = false
+        func line(_ text: String, transactional: Bool) {
+            if mode != .none {
+                if transactional && !open { out += "BEGIN;\n"; open = true }
+                if !transactional && open { out += "COMMIT;\n"; open = false }
+            }
+            out += text
+            out += "\n"
+        }
+        /// The transaction as it must be between revisions, whether a revision ran or not.
+        func settle() {
+            if mode == .perRevision, open { out += "COMMIT;\n"; open = false }
+            if mode == .single, !open { out += "BEGIN;\n"; open = true }
+        }
+        out += "\n"
+        for statement in [versionTableDDL()] + historyStatements() {
+            var text = ""
+            SQLSerializer.write(statement, into: &text)
+            line(text, transactional: true)
+        }
+        settle()
+        let check = upgrade ? "NOT EXISTS" : "EXISTS"
+        for (block, index) in zip(blocks, order) {
+            let id = graph.revisions[index].id
+            out += "\n"
+            for header in block.header { out += header; out += "\n" }
+            out += "SELECT \(check) (SELECT FROM \(Quoting.qualified(Self.applied)) WHERE id = \(Quoting.literal(id))) AS retort_run \\gset\n\\if :retort_run\n"
+            for statement in block.statements[block.body] { line(statement.text, transactional: statement.transactional) }
+            for statement in universalRows(index, upgrade: upgrade) {
+                var text = ""
+                SQLSerializer.write(statement, into: &text)
+                line(text, transactional: true)
+            }
+            settle()
+            out += "\\endif\n"
+        }
+        // The session's tables go, so another script can follow in the same session.
+        out += "\n"
+        var drop = ""
+        SQLSerializer.write(Statement(.dropTable(Self.history), ["DROP TABLE", .list([[.name(Self.applied)], [.name(Self.edges)], [.name(Self.history)]])]), into: &drop)
+        line(drop, transactional: true)
+        if open { out += "COMMIT;\n" }
+        return out
     }
 
     // MARK: - Layout
