@@ -129,8 +129,7 @@ public struct AlembicImport: Sendable {
     /// Everything is prepared before the first byte is written.
     public func write(into folder: URL, force: Bool) throws -> [String] {
         var files: [(path: String, text: String)] = []
-        let name = folder.lastPathComponent == "models" ? folder.deletingLastPathComponent().lastPathComponent : folder.lastPathComponent
-        files.append(("retort.xml", ProjectTemplate.settingsFile(name: name, versionTable: "alembic_version")))
+        files.append(("retort.xml", ProjectTemplate.settingsFile(name: ProjectTemplate.projectName(folder), versionTable: "alembic_version")))
         for (name, text) in ModelWriter.files(for: state).sorted(by: { $0.key < $1.key }) { files.append((name, text)) }
         let width = max(4, String(revisions.count).count)
         for (n, revision) in revisions.enumerated() {

@@ -12,12 +12,16 @@ package enum ProjectTemplate {
             throw Diagnostic(.initExists, at: nil, "\(settings.path) already exists; init leaves existing projects alone")
         }
         try fm.createDirectory(at: folder.appendingPathComponent("revisions"), withIntermediateDirectories: true)
-        let name = folder.lastPathComponent == "models" ? folder.deletingLastPathComponent().lastPathComponent : folder.lastPathComponent
-        try Data(settingsFile(name: name).utf8).write(to: settings)
+        try Data(settingsFile(name: projectName(folder)).utf8).write(to: settings)
         let model = folder.appendingPathComponent("schema.xml")
         if !fm.fileExists(atPath: model.path) {
             try Data(modelFile.utf8).write(to: model)
         }
+    }
+
+    /// The name a new project in `folder` gets: the folder's, or its parent's for `models/`.
+    package static func projectName(_ folder: URL) -> String {
+        folder.lastPathComponent == "models" ? folder.deletingLastPathComponent().lastPathComponent : folder.lastPathComponent
     }
 
     package static func settingsFile(name: String, versionTable: String = "retort_version") -> String {

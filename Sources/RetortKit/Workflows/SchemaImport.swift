@@ -24,8 +24,6 @@ public struct SchemaImport: Sendable {
 
     /// The schema the modelled statements build.
     public var state: SchemaState
-    /// The operations that build it, in dump order (serial and identity idioms folded).
-    public var operations: [RetortModel.Operation]
     public var kept: [Kept]
     /// Session settings of a dump's preamble (`SET …`, `set_config`), which describe how the
     /// dump is to be run, not the schema.
@@ -145,8 +143,7 @@ public struct SchemaImport: Sendable {
     public func write(into folder: URL, source: String, baseline: Bool, force: Bool) throws -> [String] {
         var files: [(path: String, text: String)] = []
         if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("retort.xml").path) {
-            let name = folder.lastPathComponent == "models" ? folder.deletingLastPathComponent().lastPathComponent : folder.lastPathComponent
-            files.append(("retort.xml", ProjectTemplate.settingsFile(name: name)))
+            files.append(("retort.xml", ProjectTemplate.settingsFile(name: ProjectTemplate.projectName(folder))))
         }
         for (name, text) in modelFiles.sorted(by: { $0.key < $1.key }) { files.append((name, text)) }
         if baseline { files.append(("revisions/0001_baseline.xml", try baselineFile(source: source).text)) }
@@ -423,7 +420,6 @@ private struct Reader {
 
     func finish(sha256: String) throws -> SchemaImport {
         var state = SchemaState()
-        var operations: [RetortModel.Operation] = []
         var kept: [SchemaImport.Kept] = []
         for entry in entries {
             switch entry {
@@ -432,22 +428,17 @@ private struct Reader {
             case .elements(let nodes, let statement, let location):
                 // A statement is modelled whole or kept whole.
                 var trial = state
-                var applied: [RetortModel.Operation] = []
                 do {
                     for node in nodes {
-                        for step in try decoder.operation(node) {
-                            _ = try trial.apply(step.operation, at: location)
-                            applied.append(step.operation)
-                        }
+                        for step in try decoder.operation(node) { _ = try trial.apply(step.operation, at: location) }
                     }
                     state = trial
-                    operations += applied
                 } catch let error as Diagnostic {
                     kept.append(keep(statement, at: location, reason: error.message))
                 }
             }
         }
-        return SchemaImport(state: state, operations: operations, kept: kept, preamble: preamble,
+        return SchemaImport(state: state, kept: kept, preamble: preamble,
                             versionTables: versionTables.sorted(), sha256: sha256)
     }
 }
