@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "retort", targets: ["retort"]),
+        .executable(name: "retort-fuzz", targets: ["RetortFuzz"]),
         .library(name: "RetortKit", targets: ["RetortKit"]),
     ],
     dependencies: [
@@ -98,6 +99,15 @@ let package = Package(
                 "RetortKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        // The coverage-guided fuzz target (`make fuzz`): a whole project per input through
+        // the whole pipeline. Built with -sanitize=fuzzer,address and -DFUZZING it runs
+        // libFuzzer's driver; built plainly it packs seeds and replays inputs.
+        .systemLibrary(name: "CFuzzing"),
+        .executableTarget(
+            name: "RetortFuzz",
+            dependencies: ["CFuzzing", "RetortKit"],
             swiftSettings: strict
         ),
         // Helpers the test targets share: temporary projects, the throwaway PostgreSQL

@@ -93,6 +93,46 @@ public enum ProjectLoader {
     }
 }
 
+extension ProjectLoader {
+    /// A project from bytes already in memory, decoded exactly as `load` decodes files:
+    /// `settings` is `retort.xml` (nil: the defaults), `models` and `revisions` are
+    /// (file name, bytes) in the order to read them. The fuzz target uses it so that no
+    /// file system call sits between the input and the pipeline.
+    package static func load(directory: URL, settings: [UInt8]?, models: [(name: String, bytes: [UInt8])],
+                             revisions: [(name: String, bytes: [UInt8])]) throws -> Project {
+        let directory = directory.standardizedFileURL
+        let display = directory.lastPathComponent
+        var inputs: [(String, String)] = []
+        func parse(_ bytes: [UInt8], _ path: String) throws -> (XMLNode, String) {
+            let hash = SHA256.hash(data: bytes).hexString
+            inputs.append((path, hash))
+            return (try XMLReader.parse(bytes, displayPath: path), hash)
+        }
+        var decodedSettings = ProjectSettings()
+        if let settings {
+            decodedSettings = try DeclarationDecoder().settings(try parse(settings, display + "/retort.xml").0)
+        }
+        var declarations = ModelDeclarations()
+        for (name, bytes) in models {
+            declarations.merge(try DeclarationDecoder().model(try parse(bytes, display + "/" + name).0))
+        }
+        var decoded: [Revision] = []
+        var seen: [String: SourceLocation] = [:]
+        for (name, bytes) in revisions {
+            let (root, hash) = try parse(bytes, display + "/revisions/" + name)
+            let revision = try DeclarationDecoder().revision(root, stem: String(name.dropLast(4)), hash: hash)
+            if let first = seen[revision.id] {
+                throw Diagnostic(.duplicateRevision, at: revision.location, "revision id \(revision.id) is already used at \(first)")
+            }
+            seen[revision.id] = revision.location
+            decoded.append(revision)
+        }
+        inputs.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        return Project(directory: directory, displayBase: directory.deletingLastPathComponent(), settings: decodedSettings,
+                       models: declarations, revisions: decoded, inputs: inputs)
+    }
+}
+
 /// Reads and parses one XML file; its tree and the SHA-256 of its bytes.
 private func parse(_ path: String, display: String) throws -> (XMLNode, String) {
     let start = SourceLocation(file: display, line: 1, column: 1)

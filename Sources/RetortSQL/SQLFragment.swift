@@ -37,8 +37,11 @@ public struct SQLFragmentError: Error, Hashable, Sendable {
 }
 
 /// Parses each distinct text once per process. The parser is a pure function of its input,
-/// so the memo changes what is computed, never what comes out.
+/// so the memo changes what is computed, never what comes out. It is bounded: when it
+/// holds `capacity` texts it starts again, so a long-lived process (the fuzzer) does not
+/// grow without end.
 final class ParseMemo<Value: Sendable>: @unchecked Sendable {
+    static var capacity: Int { 1 << 16 }
     private var entries: [String: Result<Value, SQLFragmentError>] = [:]
     private let lock = NSLock()
 
@@ -51,6 +54,7 @@ final class ParseMemo<Value: Sendable>: @unchecked Sendable {
         let made: Result<Value, SQLFragmentError>
         do throws(SQLFragmentError) { made = .success(try make(text)) } catch { made = .failure(error) }
         lock.lock()
+        if entries.count >= Self.capacity { entries.removeAll() }
         entries[text] = made
         lock.unlock()
         return try made.get()

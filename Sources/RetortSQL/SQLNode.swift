@@ -159,7 +159,8 @@ private struct JSONReader {
                 return nil
             }
         case UInt8(ascii: "\""):
-            return string().map(SQLNode.string)
+            if let text = string() { return .string(text) }
+            return nil
         case UInt8(ascii: "t"):
             at += 4
             return .bool(true)
@@ -190,7 +191,8 @@ private struct JSONReader {
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self)
             if !isDouble, let n = Int(text) { return .int(n) }
-            return Double(text).map(SQLNode.double)
+            if let number = Double(text) { return .double(number) }
+            return nil
         }
     }
 
