@@ -189,6 +189,15 @@ public struct SQLExpression: Hashable, Sendable {
         replacingReferences { $0.name == from ? quotedTo : nil }
     }
 
+    /// Where the first subquery starts, if the expression holds one.
+    public var subqueryOffset: Int? {
+        var first: Int?
+        tree.walk { tag, body in
+            if tag == "SubLink", let at = body["location"]?.int { first = min(first ?? at, at) }
+        }
+        return first
+    }
+
     /// The unqualified names of the functions called, in tree order.
     public var functionNames: [String] {
         var names: [String] = []

@@ -68,7 +68,14 @@ public enum SQLFragment {
         switch slot {
         case .viewBody: _ = try SQLQuery.parse(text)
         case .script: _ = try SQLScript.parse(text)
-        default: _ = try SQLExpression.parse(text, as: slot)
+        default:
+            let expression = try SQLExpression.parse(text, as: slot)
+            if let at = expression.subqueryOffset {
+                throw SQLFragmentError(id: "sql-slot", message: "\(slot.phrase) cannot hold a subquery (PostgreSQL refuses one here)", offset: at)
+            }
+            if slot == .defaultValue, let reference = expression.columnReferences.first {
+                throw SQLFragmentError(id: "sql-slot", message: "a default cannot name a column (\"\(reference.name)\"): PostgreSQL computes it without a row", offset: reference.range.lowerBound)
+            }
         }
     }
 

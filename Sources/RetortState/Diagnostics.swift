@@ -9,6 +9,7 @@ extension DiagnosticID {
     package static let columnInPrimaryKey = DiagnosticID("column-in-primary-key")
     package static let columnListedTwice = DiagnosticID("column-listed-twice")
     package static let columnMissing = DiagnosticID("column-missing")
+    package static let columnNotUsable = DiagnosticID("column-not-usable")
     package static let columnReferenced = DiagnosticID("column-referenced")
     package static let constraintExists = DiagnosticID("constraint-exists")
     package static let constraintMissing = DiagnosticID("constraint-missing")
@@ -61,5 +62,5 @@ extension DiagnosticID {
     package static let viewMissing = DiagnosticID("view-missing")
 
     /// Every id above, for the tests that keep the catalogue whole.
-    package static let stateCatalogue: [DiagnosticID] = [.alterColumnEmpty, .checkEmpty, .columnDuplicate, .columnExists, .columnInPrimaryKey, .columnListedTwice, .columnMissing, .columnReferenced, .constraintExists, .constraintMissing, .constraintNotValidatable, .defaultAndIdentity, .defaultMissing, .enumEmpty, .enumMissing, .enumRenameInSqlText, .enumValueDuplicate, .enumValueExists, .enumValueMissing, .extensionExists, .extensionInUse, .extensionMissing, .extensionRequired, .foreignKeyArity, .foreignKeyNoPrimaryKey, .foreignKeyNoUniqueKey, .identifierEmpty, .identifierNul, .identifierTooLong, .identityHasDefault, .identityMissing, .identityMustBeNotNull, .identityNeedsNotNull, .identityWithDefault, .indexBacksConstraint, .indexDuplicate, .indexEmpty, .indexMissing, .keyNeededByForeignKey, .notATable, .notValidUnsupported, .primaryKeyExists, .relationExists, .schemaExists, .schemaMissing, .schemaNotEmpty, .sequenceDuplicate, .sequenceMissing, .sequenceOwned, .serialWithDefault, .tableMissing, .tableReferenced, .typeExists, .typeInUse, .typeUnknown, .viewDependsOnObject, .viewMissing]
+    package static let stateCatalogue: [DiagnosticID] = [.alterColumnEmpty, .checkEmpty, .columnDuplicate, .columnExists, .columnInPrimaryKey, .columnListedTwice, .columnMissing, .columnNotUsable, .columnReferenced, .constraintExists, .constraintMissing, .constraintNotValidatable, .defaultAndIdentity, .defaultMissing, .enumEmpty, .enumMissing, .enumRenameInSqlText, .enumValueDuplicate, .enumValueExists, .enumValueMissing, .extensionExists, .extensionInUse, .extensionMissing, .extensionRequired, .foreignKeyArity, .foreignKeyNoPrimaryKey, .foreignKeyNoUniqueKey, .identifierEmpty, .identifierNul, .identifierTooLong, .identityHasDefault, .identityMissing, .identityMustBeNotNull, .identityNeedsNotNull, .identityWithDefault, .indexBacksConstraint, .indexDuplicate, .indexEmpty, .indexMissing, .keyNeededByForeignKey, .notATable, .notValidUnsupported, .primaryKeyExists, .relationExists, .schemaExists, .schemaMissing, .schemaNotEmpty, .sequenceDuplicate, .sequenceMissing, .sequenceOwned, .serialWithDefault, .tableMissing, .tableReferenced, .typeExists, .typeInUse, .typeUnknown, .viewDependsOnObject, .viewMissing]
 }

@@ -26,6 +26,7 @@ extension SchemaState {
             if let sequence { sequences.append(sequence) }
         }
         let names = resolved.columns.map(\.name)
+        for column in resolved.columns { try requireGenerationColumns(of: column, in: resolved, &context) }
         for i in resolved.columns.indices {
             resolved.columns[i].generated = resolved.columns[i].generated.map { ExpressionFacts.canonicalizingReferences(in: $0, to: names) }
         }
@@ -121,6 +122,7 @@ extension SchemaState {
             if constraint.notValid { throw context.fail(.notValidUnsupported, "a unique constraint cannot be NOT VALID") }
         case .check(let expression):
             if expression.trimmingWhitespace().isEmpty { throw context.fail(.checkEmpty, "check constraint has an empty expression") }
+            try requireColumns(referencedBy: expression, in: table, "the check expression", &context)
             resolved.kind = .check(expression: ExpressionFacts.canonicalizingReferences(in: expression, to: table.columns.map(\.name)))
         case .foreignKey(var fk):
             let target: Table
@@ -173,10 +175,45 @@ extension SchemaState {
         return resolved
     }
 
+    /// PostgreSQL resolves every column an expression names when it stores the expression;
+    /// a name the table lacks is an error there, so it is one here. The table's own name
+    /// alone is its whole row. Of the system columns only `tableoid` may be named, and not
+    /// in an index.
+    package func requireColumns(referencedBy text: String, in table: Table, _ what: String, _ context: inout ApplyContext) throws {
+        guard let expression = SQLExpression.parsed(text) else { return }
+        for reference in expression.columnReferences where table.columnIndex(reference.name) == nil {
+            if !reference.qualified, reference.name == table.name.name { continue }
+            if reference.name == "tableoid", what != "the index expression", what != "the where predicate" { continue }
+            if Self.systemColumns.contains(reference.name) {
+                throw context.fail(.columnNotUsable, "\(what) cannot use system column \(q(reference.name))")
+            }
+            throw context.fail(.columnMissing, "\(what) names column \(q(reference.name)), which table \(q(table.name.description)) does not have\(didYouMean(reference.name, among: table.columns.map(\.name)))")
+        }
+    }
+
+    static let systemColumns: Set<String> = ["tableoid", "ctid", "xmin", "xmax", "cmin", "cmax"]
+
+    /// A generated column's expression names only the table's ordinary columns (PostgreSQL:
+    /// not another generated column, not the whole row).
+    package func requireGenerationColumns(of column: Column, in table: Table, _ context: inout ApplyContext) throws {
+        guard let generated = column.generated, let expression = SQLExpression.parsed(generated) else { return }
+        for reference in expression.columnReferences {
+            if let other = table.column(reference.name), other.generated != nil {
+                throw context.fail(.columnNotUsable, "the generation expression of column \(q(column.name)) cannot use generated column \(q(other.name))")
+            }
+            if table.columnIndex(reference.name) == nil, !reference.qualified, reference.name == table.name.name {
+                throw context.fail(.columnNotUsable, "the generation expression of column \(q(column.name)) cannot use the whole row of table \(q(table.name.description))")
+            }
+        }
+        try requireColumns(referencedBy: generated, in: table, "the generation expression of column \(q(column.name))", &context)
+    }
+
     package func resolveIndex(_ index: TableIndex, in table: Table, chosen: inout Set<String>, _ context: inout ApplyContext) throws -> TableIndex {
         var resolved = index
         if index.elements.isEmpty { throw context.fail(.indexEmpty, "an index needs columns or an expression") }
         for column in index.columnNames + index.include { _ = try requireColumn(table, column, &context) }
+        for case .expression(let text) in index.elements { try requireColumns(referencedBy: text, in: table, "the index expression", &context) }
+        if let predicate = index.predicate { try requireColumns(referencedBy: predicate, in: table, "the where predicate", &context) }
         let columns = table.columns.map(\.name)
         resolved.elements = index.elements.map {
             if case .expression(let text) = $0 { .expression(ExpressionFacts.canonicalizingReferences(in: text, to: columns)) } else { $0 }
@@ -208,6 +245,7 @@ extension SchemaState {
         forward.dependents = ExpressionDependents()
         var table = try requireTable(change.table, &context)
         let at = try requireColumn(table, change.column, &context)
+        if let using = change.using { try requireColumns(referencedBy: using, in: table, "the using expression", &context) }
         let old = table.columns[at]
         var column = old
         var inverse = AlterColumn(table: change.table, column: change.column)

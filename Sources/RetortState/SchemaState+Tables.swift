@@ -69,6 +69,9 @@ extension SchemaState {
             }
             let (added, sequence) = try resolveColumn(column, table: name, chosen: &chosen, &context)
             var resolved = added
+            var widened = table
+            widened.columns.append(resolved)
+            try requireGenerationColumns(of: resolved, in: widened, &context)
             resolved.generated = resolved.generated.map { ExpressionFacts.canonicalizingReferences(in: $0, to: table.columns.map(\.name) + [resolved.name]) }
             table.columns.append(resolved)
             self[.relation(name)] = .table(table)

@@ -165,4 +165,56 @@ final class SQLServerTests: XCTestCase {
             }
         }
     }
+
+    /// PostgreSQL resolves the columns an expression names when it stores it (a check, an
+    /// index expression or predicate, a generation expression, a `USING`), and refuses a
+    /// column in a default and a subquery anywhere. The compiler refuses the same steps,
+    /// with the id that says why, and accepts what the server accepts.
+    func testExpressionColumnsRefuseWhatPostgresRefuses() throws {
+        let server = try PostgresServer.shared()
+        // Each refused step names the diagnostic it gets: "id: what its message says".
+        let steps: [(step: String, sql: String, refusal: String?)] = [
+            (#"<add-check table="students" name="c" expression="nmae &lt;&gt; ''"/>"#,
+             "ALTER TABLE students ADD CONSTRAINT c CHECK (nmae <> '')", "column-missing: the check expression names column \"nmae\""),
+            (#"<create-index table="students" columns="id" where="nte IS NOT NULL"/>"#,
+             "CREATE INDEX ON students (id) WHERE nte IS NOT NULL", "column-missing: the where predicate names column \"nte\""),
+            (#"<create-index table="students" expression="lower(nam)"/>"#, "CREATE INDEX ON students (lower(nam))", "column-missing: the index expression names column \"nam\""),
+            (#"<add-column table="students"><column name="g" type="text" generated="nmae || 'x'"/></add-column>"#,
+             "ALTER TABLE students ADD COLUMN g text GENERATED ALWAYS AS (nmae || 'x') STORED", "column-missing: of column \"g\" names column \"nmae\""),
+            (#"<add-column table="students"><column name="g" type="text" generated="name || 'x'"/></add-column><add-column table="students"><column name="h" type="text" generated="g || 'y'"/></add-column>"#,
+             "ALTER TABLE students ADD COLUMN g text GENERATED ALWAYS AS (name || 'x') STORED; ALTER TABLE students ADD COLUMN h text GENERATED ALWAYS AS (g || 'y') STORED",
+             "column-not-usable: cannot use generated column \"g\""),
+            (#"<alter-column table="students" column="note" type="integer" using="nte::integer"/>"#,
+             "ALTER TABLE students ALTER COLUMN note TYPE integer USING nte::integer", "column-missing: the using expression names column \"nte\""),
+            (#"<create-index table="students" columns="id" where="xmin &lt;&gt; '0'"/>"#,
+             "CREATE INDEX ON students (id) WHERE xmin <> '0'", "column-not-usable: cannot use system column \"xmin\""),
+            (#"<add-column table="students"><column name="d" type="text" default="name"/></add-column>"#,
+             "ALTER TABLE students ADD COLUMN d text DEFAULT name", "sql-slot: a default cannot name a column (\"name\")"),
+            (#"<add-check table="students" name="c" expression="id IN (SELECT 1)"/>"#,
+             "ALTER TABLE students ADD CONSTRAINT c CHECK (id IN (SELECT 1))", "sql-slot: a check expression cannot hold a subquery"),
+            (#"<add-check table="students" name="c" expression="students IS NOT NULL AND tableoid &lt;&gt; 0 AND students.id &gt; 0"/>"#,
+             "ALTER TABLE students ADD CONSTRAINT c CHECK (students IS NOT NULL AND tableoid <> 0 AND students.id > 0)", nil),
+            (#"<add-column table="students"><column name="g" type="text" generated="name || note"/></add-column><create-index table="students" expression="lower(g)" where="g &lt;&gt; ''"/>"#,
+             "ALTER TABLE students ADD COLUMN g text GENERATED ALWAYS AS (name || note) STORED; CREATE INDEX ON students (lower(g)) WHERE g <> ''", nil),
+        ]
+        let base = try TemporaryProject(["revisions/0001_r.xml": revisionXML("r1", Self.table)])
+        let compiledBase = try CompiledProject(base.directory)
+        for (step, sql, refusal) in steps {
+            let database = try server.createDatabase()
+            defer { try? server.dropDatabase(database) }
+            XCTAssertEqual(try server.psql(database: database, file: compiledBase.script("upgrade.sql")).status, 0, "the table is created")
+            let answer = try server.psql(database: database, sql: "BEGIN;\n\(sql);\nROLLBACK;\n")
+            XCTAssertEqual(answer.status != 0, refusal != nil, "PostgreSQL on \(sql): \(answer.stderr)")
+            let project = try TemporaryProject([
+                "revisions/0001_r.xml": revisionXML("r1", Self.table),
+                "revisions/0002_r.xml": revisionXML("r2", parent: "r1", step),
+            ])
+            if let refusal {
+                let (id, message) = (String(refusal.prefix { $0 != ":" }), String(refusal.drop { $0 != ":" }.dropFirst(2)))
+                assertDiagnostic(try project.compile(), id: id, file: "proj/revisions/0002_r.xml", contains: message)
+            } else {
+                XCTAssertNoThrow(try project.compile(), step)
+            }
+        }
+    }
 }

@@ -64,6 +64,20 @@ final class BadInputTests: XCTestCase {
                          contains: "has no column \"emial\"; did you mean 'email'?")
     }
 
+    func testExpressionNamingAMissingColumn() {
+        assertDiagnostic(try compile(second: "    <add-check table=\"students\" expression=\"emial &lt;&gt; ''\"/>"), id: "column-missing", line: 4, column: 5,
+                         contains: "add-check: the check expression names column \"emial\", which table \"students\" does not have; did you mean 'email'?")
+        assertDiagnostic(try compile(second: "    <create-index table=\"students\" expression=\"lower(emial)\"/>"), id: "column-missing",
+                         contains: "the index expression names column \"emial\"")
+        assertDiagnostic(try compile(second: "    <add-column table=\"students\"><column name=\"g\" type=\"text\" generated=\"g || email\"/></add-column>"),
+                         id: "column-not-usable", contains: "the generation expression of column \"g\" cannot use generated column \"g\"")
+    }
+
+    func testDefaultNamingAColumnIsPointedAt() {
+        assertDiagnostic(try compile(second: "    <add-column table=\"students\"><column name=\"x\" type=\"text\" default=\"upper(email)\"/></add-column>"),
+                         id: "sql-slot", line: 4, column: 78, contains: "a default cannot name a column (\"email\")")
+    }
+
     func testOperationOnMissingIndex() {
         assertDiagnostic(try compile(second: "    <drop-index name=\"students_email_idx\"/>"), id: "index-missing", contains: "index \"students_email_idx\" does not exist")
     }

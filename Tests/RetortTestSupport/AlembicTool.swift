@@ -10,6 +10,8 @@ import XCTest
 /// so there they fail.
 package final class AlembicTool: @unchecked Sendable {
     package let executable: URL
+    /// The virtualenv's Python, which imports `alembic`.
+    package var python: URL { executable.deletingLastPathComponent().appendingPathComponent("python") }
 
     private init(executable: URL) { self.executable = executable }
 

@@ -10,8 +10,8 @@ upgrade steps run from an empty table and then the downgrade steps. It drives Al
 real RevisionMap, RevisionStep and HeadMaintainer.update_to_step, with the three methods
 that would execute SQL replaced by ones that only keep the set of rows.
 
-Needs Alembic (pip install alembic); run by VersionPlannerTests when
-RETORT_ALEMBIC_PYTHON names a Python that has it.
+Needs Alembic; VersionPlannerTests runs it with the Python of the virtualenv the tests
+install Alembic into from PyPI, or with RETORT_ALEMBIC_PYTHON.
 """
 import json
 import sys
