@@ -85,7 +85,7 @@ COMMIT;
 -- Back to: 1b7e4d9a2c68   Source: models/revisions/0009_student_advisor.xml
 SELECT EXISTS (SELECT FROM pg_temp.retort_applied WHERE id = '2c5f8a1e6d90') AS retort_run \gset
 \if :retort_run
-DROP INDEX CONCURRENTLY students_advisor_id_idx;
+DROP INDEX CONCURRENTLY IF EXISTS students_advisor_id_idx;
 BEGIN;
 ALTER TABLE students DROP CONSTRAINT students_advisor_id_fkey;
 ALTER TABLE students DROP COLUMN advisor_id;
@@ -99,7 +99,7 @@ COMMIT;
 -- Back to: 0a9c3e5f7b21   Source: models/revisions/0008_attendance_by_session.xml
 SELECT EXISTS (SELECT FROM pg_temp.retort_applied WHERE id = '1b7e4d9a2c68') AS retort_run \gset
 \if :retort_run
-DROP INDEX CONCURRENTLY attendance_section_date_idx;
+DROP INDEX CONCURRENTLY IF EXISTS attendance_section_date_idx;
 BEGIN;
 DELETE FROM retort_version WHERE version_num = '1b7e4d9a2c68';
 DELETE FROM pg_temp.retort_applied WHERE id = '1b7e4d9a2c68';
@@ -154,7 +154,7 @@ COMMIT;
 -- Back to: c7a05f3e9b12   Source: models/revisions/0004_rename_student_name.xml
 SELECT EXISTS (SELECT FROM pg_temp.retort_applied WHERE id = 'd2c94b7e0a55') AS retort_run \gset
 \if :retort_run
-DROP INDEX CONCURRENTLY students_full_name_idx;
+DROP INDEX CONCURRENTLY IF EXISTS students_full_name_idx;
 BEGIN;
 ALTER TABLE students RENAME COLUMN full_name TO name;
 DELETE FROM retort_version WHERE version_num = 'd2c94b7e0a55';

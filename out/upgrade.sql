@@ -135,10 +135,35 @@ COMMIT;
 SELECT NOT EXISTS (SELECT FROM pg_temp.retort_applied WHERE id = 'd2c94b7e0a55') AS retort_run \gset
 \if :retort_run
 BEGIN;
+CREATE TABLE IF NOT EXISTS retort_version_progress (
+    revision character varying(32) NOT NULL,
+    direction text NOT NULL,
+    step integer NOT NULL,
+    PRIMARY KEY (revision, direction, step)
+);
+SELECT NOT EXISTS (SELECT FROM retort_version_progress WHERE revision = 'd2c94b7e0a55' AND direction = 'upgrade' AND step = 1) AS retort_step \gset
+\if :retort_step
 ALTER TABLE students RENAME COLUMN name TO full_name;
+INSERT INTO retort_version_progress (revision, direction, step) VALUES ('d2c94b7e0a55', 'upgrade', 1);
+\endif
 COMMIT;
+SELECT coalesce((SELECT NOT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass('public.students_full_name_idx')), false) AS retort_invalid \gset
+\if :retort_invalid
+DROP INDEX CONCURRENTLY IF EXISTS students_full_name_idx;
+\endif
+SELECT pg_catalog.to_regclass('public.students_full_name_idx') IS NULL AS retort_step \gset
+\if :retort_step
 CREATE INDEX CONCURRENTLY students_full_name_idx ON students (full_name);
+\endif
 BEGIN;
+DO $retort$
+BEGIN
+    DELETE FROM retort_version_progress WHERE revision = 'd2c94b7e0a55' AND direction = 'upgrade';
+    IF NOT EXISTS (SELECT FROM retort_version_progress) THEN
+        DROP TABLE retort_version_progress;
+    END IF;
+END
+$retort$;
 DELETE FROM retort_version WHERE version_num IN ('c7a05f3e9b12');
 INSERT INTO retort_version (version_num) VALUES ('d2c94b7e0a55');
 INSERT INTO pg_temp.retort_applied VALUES ('d2c94b7e0a55');
@@ -208,7 +233,14 @@ COMMIT;
 -- Parent: 0a9c3e5f7b21   Source: models/revisions/0008_attendance_by_session.xml
 SELECT NOT EXISTS (SELECT FROM pg_temp.retort_applied WHERE id = '1b7e4d9a2c68') AS retort_run \gset
 \if :retort_run
+SELECT coalesce((SELECT NOT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass('public.attendance_section_date_idx')), false) AS retort_invalid \gset
+\if :retort_invalid
+DROP INDEX CONCURRENTLY IF EXISTS attendance_section_date_idx;
+\endif
+SELECT pg_catalog.to_regclass('public.attendance_section_date_idx') IS NULL AS retort_step \gset
+\if :retort_step
 CREATE INDEX CONCURRENTLY attendance_section_date_idx ON attendance (section_id, session_date);
+\endif
 BEGIN;
 DELETE FROM retort_version WHERE version_num IN ('0a9c3e5f7b21');
 INSERT INTO retort_version (version_num) VALUES ('1b7e4d9a2c68');
@@ -221,11 +253,36 @@ COMMIT;
 SELECT NOT EXISTS (SELECT FROM pg_temp.retort_applied WHERE id = '2c5f8a1e6d90') AS retort_run \gset
 \if :retort_run
 BEGIN;
+CREATE TABLE IF NOT EXISTS retort_version_progress (
+    revision character varying(32) NOT NULL,
+    direction text NOT NULL,
+    step integer NOT NULL,
+    PRIMARY KEY (revision, direction, step)
+);
+SELECT NOT EXISTS (SELECT FROM retort_version_progress WHERE revision = '2c5f8a1e6d90' AND direction = 'upgrade' AND step = 1) AS retort_step \gset
+\if :retort_step
 ALTER TABLE students ADD COLUMN advisor_id bigint;
 ALTER TABLE students ADD CONSTRAINT students_advisor_id_fkey FOREIGN KEY (advisor_id) REFERENCES teachers (id) ON DELETE SET NULL NOT VALID;
+INSERT INTO retort_version_progress (revision, direction, step) VALUES ('2c5f8a1e6d90', 'upgrade', 1);
+\endif
 COMMIT;
+SELECT coalesce((SELECT NOT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass('public.students_advisor_id_idx')), false) AS retort_invalid \gset
+\if :retort_invalid
+DROP INDEX CONCURRENTLY IF EXISTS students_advisor_id_idx;
+\endif
+SELECT pg_catalog.to_regclass('public.students_advisor_id_idx') IS NULL AS retort_step \gset
+\if :retort_step
 CREATE INDEX CONCURRENTLY students_advisor_id_idx ON students (advisor_id);
+\endif
 BEGIN;
+DO $retort$
+BEGIN
+    DELETE FROM retort_version_progress WHERE revision = '2c5f8a1e6d90' AND direction = 'upgrade';
+    IF NOT EXISTS (SELECT FROM retort_version_progress) THEN
+        DROP TABLE retort_version_progress;
+    END IF;
+END
+$retort$;
 DELETE FROM retort_version WHERE version_num IN ('1b7e4d9a2c68');
 INSERT INTO retort_version (version_num) VALUES ('2c5f8a1e6d90');
 INSERT INTO pg_temp.retort_applied VALUES ('2c5f8a1e6d90');

@@ -77,7 +77,9 @@ public enum PostgresRenderer {
             return [createIndex(table, index, concurrently: concurrently)]
                 + comment(.index(table.renamed(index.name)), index.comment, skipNil: true)
         case .dropIndex(let index, let concurrently, let rebinding):
-            let drop = Statement(.dropIndex(index), ["DROP INDEX"] + (concurrently ? ["CONCURRENTLY"] : []) + [.name(index)], transactional: !concurrently)
+            // Concurrently, outside a transaction: IF EXISTS lets a run that failed after it
+            // (or during it, which can leave the index INVALID) be run again.
+            let drop = Statement(.dropIndex(index), ["DROP INDEX"] + (concurrently ? ["CONCURRENTLY IF EXISTS"] : []) + [.name(index)], transactional: !concurrently)
             return rebind(rebinding, around: drop)
         case .renameIndex(let index, let to):
             return [Statement(.alterIndex(index), ["ALTER INDEX", .name(index), "RENAME TO", .identifier(to)])]

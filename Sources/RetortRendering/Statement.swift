@@ -36,7 +36,8 @@ public struct Statement: Hashable, Sendable {
         case comment(CommentTarget)
         /// A `DO` block that checks something and raises (a guard, an impossible downgrade).
         case check
-        /// Rows of the version table: `INSERT`, `UPDATE` or `DELETE`.
+        /// Rows of the version table or of the progress table beside it: `INSERT`,
+        /// `UPDATE`, `DELETE`, or a `DO` block of them.
         case versionRows(QualifiedName)
         /// Raw SQL from a revision, kept as written; `tag` is the parse tree's statement
         /// node (`UpdateStmt`), empty when the text did not parse.

@@ -10,6 +10,28 @@ public struct ScriptBlock: Sendable {
     public struct Line: Sendable {
         public var text: String
         public var transactional: Bool
+        /// A psql meta-command (`\if`, `\endif`): neither a statement nor a transaction boundary.
+        public var meta = false
+        /// How a run after a failure tells that the statement already took effect.
+        package var rerun = Rerun.repeats
+
+        package init(text: String, transactional: Bool, meta: Bool = false, rerun: Rerun = .repeats) {
+            self.text = text
+            self.transactional = transactional
+            self.meta = meta
+            self.rerun = rerun
+        }
+    }
+
+    /// What running a statement a second time does.
+    package enum Rerun: Sendable, Equatable {
+        /// It fails or does its work twice: a re-run must skip it once it has taken effect.
+        case repeats
+        /// It is written to do nothing the second time (`IF NOT EXISTS`, `IF EXISTS`).
+        case harmless
+        /// `CREATE INDEX CONCURRENTLY` of this index: a re-run skips it when the index is
+        /// there and valid, and drops an INVALID one (a failed build) first.
+        case buildsIndex(QualifiedName)
     }
 
     public var header: [String]
@@ -17,15 +39,28 @@ public struct ScriptBlock: Sendable {
     /// The revision's own statements within `statements`: without its guard before them
     /// and its version rows after them (which the whole-history scripts write their way).
     package var body: Range<Int>
+    /// The revision the block moves, and which way: its progress through statements that
+    /// commit on their own is recorded under this key. Nil for the schema script.
+    package var revision: (id: String, upgrade: Bool)?
 
-    package init(header: [String], statements: [Statement], guarded: Bool = false, versionRows: Int = 0) {
+    package init(header: [String], statements: [Statement], guarded: Bool = false, versionRows: Int = 0, revision: (id: String, upgrade: Bool)? = nil) {
         self.header = header
         self.statements = statements.map { statement in
             var text = ""
             SQLSerializer.write(statement, into: &text)
-            return Line(text: text, transactional: statement.transactional)
+            return Line(text: text, transactional: statement.transactional, rerun: Self.rerun(statement))
         }
         body = (guarded ? 1 : 0)..<(statements.count - versionRows)
+        self.revision = revision
+    }
+
+    private static func rerun(_ statement: Statement) -> Rerun {
+        guard !statement.transactional else { return .repeats }
+        switch statement.kind {
+        case .createIndex(let table, let index): return .buildsIndex(table.renamed(index))
+        case .dropIndex, .alterType: return .harmless
+        default: return .repeats
+        }
     }
 }
 
@@ -94,7 +129,8 @@ public struct ScriptAssembler: Sendable {
         if settings.guardEnabled { statements.append(guardStatement(revision.id, expected: step.expected, upgrade: true)) }
         statements += compiled.upgrade.flatMap(PostgresRenderer.render)
         statements += step.changes.map(versionStatement)
-        return ScriptBlock(header: header, statements: statements, guarded: settings.guardEnabled, versionRows: step.changes.count)
+        return ScriptBlock(header: header, statements: statements, guarded: settings.guardEnabled, versionRows: step.changes.count,
+                           revision: (revision.id, true))
     }
 
     package func downgradeBlock(_ index: Int, _ step: VersionStep) -> ScriptBlock {
@@ -111,7 +147,8 @@ public struct ScriptAssembler: Sendable {
         }
         statements += compiled.downgrade.flatMap(PostgresRenderer.render)
         statements += step.changes.map(versionStatement)
-        return ScriptBlock(header: header, statements: statements, guarded: settings.guardEnabled, versionRows: step.changes.count)
+        return ScriptBlock(header: header, statements: statements, guarded: settings.guardEnabled, versionRows: step.changes.count,
+                           revision: (revision.id, false))
     }
 
     /// Stops the script before any change unless the version table holds exactly `expected`.
@@ -273,7 +310,10 @@ public struct ScriptAssembler: Sendable {
             out += "\n"
             for header in block.header { out += header; out += "\n" }
             out += "SELECT \(check) (SELECT FROM \(Quoting.qualified(Self.applied)) WHERE id = \(Quoting.literal(id))) AS retort_run \\gset\n\\if :retort_run\n"
-            for statement in block.statements[block.body] { line(statement.text, transactional: statement.transactional) }
+            let (body, cleanup) = resumable(block, mode: mode)
+            for statement in body + cleanup {
+                if statement.meta { out += statement.text; out += "\n" } else { line(statement.text, transactional: statement.transactional) }
+            }
             for statement in universalRows(index, upgrade: upgrade) {
                 var text = ""
                 SQLSerializer.write(statement, into: &text)
@@ -289,6 +329,102 @@ public struct ScriptAssembler: Sendable {
         line(drop, transactional: true)
         if open { out += "COMMIT;\n" }
         return out
+    }
+
+    // MARK: - Resumable revisions
+
+    /// Beside the version table (never in it, which stays as Alembic keeps it): how far a
+    /// revision that stopped part way got through the statements that commit on their own.
+    /// It exists only while such a revision is unfinished.
+    package var progressTable: QualifiedName {
+        let table = settings.versionTable
+        return table.renamed(PostgresNaming.clip(Array(table.name.utf8), to: 54) + "_progress")
+    }
+
+    /// A revision's own statements laid out so that running the script again, after it
+    /// stopped at any of them and the cause is fixed, finishes the revision as a clean run
+    /// would. What commits before the revision's last transaction (a transaction closed for
+    /// a statement PostgreSQL refuses inside one; in `none` mode every statement followed by
+    /// another) records that it is done, in the same transaction, and is skipped once the
+    /// record is there. `CREATE INDEX CONCURRENTLY` needs no record: it looks at the index,
+    /// builds it when it is missing and drops an INVALID one (a failed build) first. The
+    /// returned `cleanup` (nothing, when nothing records) goes in the revision's last
+    /// transaction, before its version rows: one statement that removes the revision's
+    /// records and, with the last of them, the table.
+    package func resumable(_ block: ScriptBlock, mode: TransactionMode) -> (body: [ScriptBlock.Line], cleanup: [ScriptBlock.Line]) {
+        let body = block.statements[block.body]
+        guard let (id, upgrade) = block.revision,
+              body.contains(where: { !$0.transactional || mode == .none }) else { return (Array(body), []) }
+        // The units that commit together: a run of transactional statements, or one statement.
+        var units: [[ScriptBlock.Line]] = []
+        for line in body {
+            if mode != .none, line.transactional, units.last?.last?.transactional == true {
+                units[units.count - 1].append(line)
+            } else {
+                units.append([line])
+            }
+        }
+        let progress = progressTable
+        let direction = upgrade ? "upgrade" : "downgrade"
+        var lines: [ScriptBlock.Line] = []
+        var recording = false
+        func sql(_ statement: Statement) -> String {
+            var text = ""
+            SQLSerializer.write(statement, into: &text)
+            return text
+        }
+        for (number, unit) in zip(1..., units) {
+            if unit.count == 1, case .buildsIndex(let index) = unit[0].rerun {
+                let name = Quoting.literal(Quoting.identifier(index.schema) + "." + Quoting.identifier(index.name))
+                lines += [
+                    .init(text: "SELECT coalesce((SELECT NOT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass(\(name))), false) AS retort_invalid \\gset", transactional: false),
+                    .init(text: "\\if :retort_invalid", transactional: false, meta: true),
+                    .init(text: sql(Statement(.dropIndex(index), ["DROP INDEX CONCURRENTLY IF EXISTS", .name(index)], transactional: false)), transactional: false),
+                    .init(text: "\\endif", transactional: false, meta: true),
+                    .init(text: "SELECT pg_catalog.to_regclass(\(name)) IS NULL AS retort_step \\gset", transactional: false),
+                    .init(text: "\\if :retort_step", transactional: false, meta: true),
+                    unit[0],
+                    .init(text: "\\endif", transactional: false, meta: true),
+                ]
+                continue
+            }
+            // The last unit commits with the revision's end, except in `none` mode, where the
+            // cleanup's DROP TABLE follows it on its own when an earlier unit recorded.
+            let last = number == units.count
+            guard unit.contains(where: { $0.rerun == .repeats }), !last || (mode == .none && recording) else {
+                lines += unit
+                continue
+            }
+            let transactional = unit[0].transactional
+            if !recording {
+                recording = true
+                lines.append(.init(text: sql(Statement(.createTable(progress), ["CREATE TABLE IF NOT EXISTS", .name(progress), .lines([
+                    [.identifier("revision"), .type(SQLType(base: "character varying", modifiers: [32])), "NOT NULL"],
+                    [.identifier("direction"), .type(.text), "NOT NULL"],
+                    [.identifier("step"), .type(.integer), "NOT NULL"],
+                    ["PRIMARY KEY", PostgresRenderer.columns(["revision", "direction", "step"])],
+                ])])), transactional: transactional))
+            }
+            lines.append(.init(text: "SELECT NOT EXISTS (SELECT FROM \(Quoting.qualified(progress)) WHERE revision = \(Quoting.literal(id)) AND direction = '\(direction)' AND step = \(number)) AS retort_step \\gset",
+                               transactional: transactional))
+            lines.append(.init(text: "\\if :retort_step", transactional: transactional, meta: true))
+            lines += unit
+            lines.append(.init(text: sql(Statement(.versionRows(progress), ["INSERT INTO", .name(progress), PostgresRenderer.columns(["revision", "direction", "step"]),
+                                                                       "VALUES", .group([.list([[.literal(id)], [.literal(direction)], [.integer(Int64(number))]])])])),
+                               transactional: transactional))
+            lines.append(.init(text: "\\endif", transactional: transactional, meta: true))
+        }
+        guard recording else { return (lines, []) }
+        let cleanup = Statement(.versionRows(progress), ["DO", .block([
+            BlockLine(0, ["BEGIN"]),
+            BlockLine(1, ["DELETE FROM", .name(progress), "WHERE", .identifier("revision"), .op("="), .literal(id),
+                          "AND", .identifier("direction"), .op("="), .literal(direction), .glue(";")]),
+            BlockLine(1, ["IF NOT EXISTS", .group(["SELECT FROM", .name(progress)]), "THEN"]),
+            BlockLine(2, ["DROP TABLE", .name(progress), .glue(";")]),
+            BlockLine(1, ["END IF", .glue(";")]),
+            BlockLine(0, ["END"]),
+        ])])
+        return (lines, [.init(text: sql(cleanup), transactional: true)])
     }
 
     // MARK: - Layout
@@ -315,6 +451,7 @@ public struct ScriptAssembler: Sendable {
         var out = head(title: title, blocks: blocks, extra: 256, runWith: "psql", about: "")
         var open = false
         func emit(_ line: ScriptBlock.Line) {
+            if line.meta { out += line.text; out += "\n"; return }
             if mode != .none {
                 if line.transactional && !open { out += "BEGIN;\n"; open = true }
                 if !line.transactional && open { out += "COMMIT;\n"; open = false }
@@ -330,7 +467,10 @@ public struct ScriptAssembler: Sendable {
         for block in blocks {
             out += "\n"
             for line in block.header { out += line; out += "\n" }
-            for line in block.statements { emit(line) }
+            let (body, cleanup) = resumable(block, mode: mode)
+            for line in block.statements[..<block.body.lowerBound] { emit(line) }
+            for line in body + cleanup { emit(line) }
+            for line in block.statements[block.body.upperBound...] { emit(line) }
             if mode == .perRevision, open { out += "COMMIT;\n"; open = false }
         }
         if open { out += "COMMIT;\n" }

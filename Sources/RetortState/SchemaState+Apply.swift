@@ -228,6 +228,15 @@ package struct ApplyContext {
         if name.unicodeScalars.contains("\u{0}") { throw fail(.identifierNul, "identifier contains U+0000") }
     }
 
+    /// An index is named by `schema.name` where an operation refers to it (`drop-index`,
+    /// `rename-index`), so its own name cannot hold a `.`.
+    package func checkIndexName(_ name: String) throws {
+        try checkIdentifier(name)
+        if name.contains(".") {
+            throw fail(.identifierDot, "index name \(q(name)) contains '.': drop-index and rename-index name an index as schema.name, so they could never name this one")
+        }
+    }
+
     package func checkName(_ name: QualifiedName) throws {
         try checkIdentifier(name.schema)
         try checkIdentifier(name.name)

@@ -26,7 +26,7 @@ extension SchemaState {
 
         case .renameIndex(let indexName, let newName):
             let (owner, at) = try requireIndex(indexName, &context)
-            try context.checkIdentifier(newName)
+            try context.checkIndexName(newName)
             let target = indexName.renamed(newName)
             try requireFreeRelation(target, &context)
             var table = table(owner)!

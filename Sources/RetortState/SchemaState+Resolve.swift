@@ -226,7 +226,7 @@ extension SchemaState {
                     || (table.constraintIndex($0).map { table.constraints[$0].kind.ownsIndex } ?? false)
             }
         } else {
-            try context.checkIdentifier(resolved.name)
+            try context.checkIndexName(resolved.name)
             if chosen.contains(resolved.name) || table.indexIndex(resolved.name) != nil {
                 throw context.fail(.indexDuplicate, "an index named \(q(resolved.name)) is declared twice")
             }

@@ -59,6 +59,21 @@ final class FuzzFindingsTests: XCTestCase {
                          contains: "create-table: the where predicate names column \"status\", which table \"enrollments\" does not have")
     }
 
+    /// An index named with a `.` compiled, though no drop-index or rename-index could ever
+    /// name it (they read `schema.name`): autogenerate's rename of it did not compile.
+    func testAnIndexNameWithADotIsRefused() throws {
+        let project = try TemporaryProject([
+            "revisions/0001_a.xml": revisionXML("a1", """
+                    <create-table name="enrollments">
+                      <column name="id" type="bigint" primary-key="true"/>
+                      <index name="enrollme.ts_active_idx" columns="id"/>
+                    </create-table>
+                """),
+        ])
+        assertDiagnostic(try project.compile(), id: "identifier-dot", file: "proj/revisions/0001_a.xml", line: 4,
+                         contains: "index name \"enrollme.ts_active_idx\" contains '.'")
+    }
+
     func testEncodingDeclarationGivesOneCleanDiagnosticFromTheCommandLine() throws {
         let project = try TemporaryProject([
             "revisions/0001_a.xml": "<?xml version=\"1.0\" encoding=\"UTF-32\"?>\n<revision id=\"a1\" message=\"m\" format=\"1\"><upgrade><drop-table name=\"nope\"/></upgrade></revision>\n",

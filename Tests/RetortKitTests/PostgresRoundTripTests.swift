@@ -96,7 +96,11 @@ final class PostgresRoundTripTests: XCTestCase {
                 if mode == .none { XCTAssertFalse(upgrade.contains("BEGIN;"), "mode none opens no transaction") }
                 if mode == .single {
                     // One transaction, reopened after each statement that runs outside one.
-                    let outside = ["CONCURRENTLY", "ADD VALUE"].map { upgrade.components(separatedBy: $0).count - 1 }.reduce(0, +)
+                    // (The DROP of an INVALID index before a concurrent build runs with the build.)
+                    let lines = upgrade.split(separator: "\n", omittingEmptySubsequences: false)
+                    let outside = zip(lines.dropFirst(), lines).filter { line, previous in
+                        (line.contains("CONCURRENTLY") || line.contains("ADD VALUE")) && previous != "\\if :retort_invalid"
+                    }.count
                     XCTAssertEqual(upgrade.components(separatedBy: "BEGIN;").count - 1, 1 + outside)
                 }
                 let db = try database(server)

@@ -52,8 +52,9 @@ package struct HistoryGenerator {
         "create-table serial", "create-table identity", "create-view materialized", "branch", "merge",
     ] + Operation.allCases.map(\.rawValue)
 
-    /// Every how many revisions a branch starts.
+    /// Every how many revisions a branch starts, unless a generator is told otherwise.
     package static let branchEvery = 25
+    package var branchEvery = HistoryGenerator.branchEvery
 
     package var random: SplitMix64
     package var model = HistoryModel()
@@ -87,7 +88,7 @@ package struct HistoryGenerator {
             note("merge")
             performOperations(random.between(0...3))
             heads = [id]
-        } else if produced % Self.branchEvery == 0 && lastParents.count == 1 {
+        } else if produced % branchEvery == 0 && lastParents.count == 1 {
             // A sibling of the last revision, so the two become heads.
             parents = lastParents
             note("branch")

@@ -68,13 +68,14 @@ package final class PostgresServer: @unchecked Sendable {
 
     // MARK: - Databases and psql
 
-    /// Creates an empty database with a name unique in this test process and returns the name.
-    package func createDatabase() throws -> String {
+    /// Creates an empty database (or a copy of `template`, which no session may be using)
+    /// with a name unique in this test process and returns the name.
+    package func createDatabase(template: String? = nil) throws -> String {
         let name = lock.withLock {
             databaseCount += 1
             return "retort_test_\(databaseCount)"
         }
-        _ = try query(database: "postgres", "CREATE DATABASE \(name)")
+        _ = try query(database: "postgres", "CREATE DATABASE \(name)" + (template.map { " TEMPLATE \(Self.quoteIdentifier($0))" } ?? ""))
         return name
     }
 

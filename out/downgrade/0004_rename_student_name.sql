@@ -17,7 +17,7 @@ BEGIN
 END
 $retort$;
 COMMIT;
-DROP INDEX CONCURRENTLY students_full_name_idx;
+DROP INDEX CONCURRENTLY IF EXISTS students_full_name_idx;
 BEGIN;
 ALTER TABLE students RENAME COLUMN full_name TO name;
 UPDATE retort_version SET version_num = 'c7a05f3e9b12' WHERE version_num = 'd2c94b7e0a55';

@@ -17,7 +17,7 @@ BEGIN
 END
 $retort$;
 COMMIT;
-DROP INDEX CONCURRENTLY attendance_section_date_idx;
+DROP INDEX CONCURRENTLY IF EXISTS attendance_section_date_idx;
 BEGIN;
 UPDATE retort_version SET version_num = '0a9c3e5f7b21' WHERE version_num = '1b7e4d9a2c68';
 COMMIT;

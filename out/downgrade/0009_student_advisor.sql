@@ -17,7 +17,7 @@ BEGIN
 END
 $retort$;
 COMMIT;
-DROP INDEX CONCURRENTLY students_advisor_id_idx;
+DROP INDEX CONCURRENTLY IF EXISTS students_advisor_id_idx;
 BEGIN;
 ALTER TABLE students DROP CONSTRAINT students_advisor_id_fkey;
 ALTER TABLE students DROP COLUMN advisor_id;

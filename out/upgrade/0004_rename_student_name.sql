@@ -16,9 +16,34 @@ BEGIN
     END IF;
 END
 $retort$;
+CREATE TABLE IF NOT EXISTS retort_version_progress (
+    revision character varying(32) NOT NULL,
+    direction text NOT NULL,
+    step integer NOT NULL,
+    PRIMARY KEY (revision, direction, step)
+);
+SELECT NOT EXISTS (SELECT FROM retort_version_progress WHERE revision = 'd2c94b7e0a55' AND direction = 'upgrade' AND step = 1) AS retort_step \gset
+\if :retort_step
 ALTER TABLE students RENAME COLUMN name TO full_name;
+INSERT INTO retort_version_progress (revision, direction, step) VALUES ('d2c94b7e0a55', 'upgrade', 1);
+\endif
 COMMIT;
+SELECT coalesce((SELECT NOT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass('public.students_full_name_idx')), false) AS retort_invalid \gset
+\if :retort_invalid
+DROP INDEX CONCURRENTLY IF EXISTS students_full_name_idx;
+\endif
+SELECT pg_catalog.to_regclass('public.students_full_name_idx') IS NULL AS retort_step \gset
+\if :retort_step
 CREATE INDEX CONCURRENTLY students_full_name_idx ON students (full_name);
+\endif
 BEGIN;
+DO $retort$
+BEGIN
+    DELETE FROM retort_version_progress WHERE revision = 'd2c94b7e0a55' AND direction = 'upgrade';
+    IF NOT EXISTS (SELECT FROM retort_version_progress) THEN
+        DROP TABLE retort_version_progress;
+    END IF;
+END
+$retort$;
 UPDATE retort_version SET version_num = 'd2c94b7e0a55' WHERE version_num = 'c7a05f3e9b12';
 COMMIT;

@@ -17,7 +17,14 @@ BEGIN
 END
 $retort$;
 COMMIT;
+SELECT coalesce((SELECT NOT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass('public.attendance_section_date_idx')), false) AS retort_invalid \gset
+\if :retort_invalid
+DROP INDEX CONCURRENTLY IF EXISTS attendance_section_date_idx;
+\endif
+SELECT pg_catalog.to_regclass('public.attendance_section_date_idx') IS NULL AS retort_step \gset
+\if :retort_step
 CREATE INDEX CONCURRENTLY attendance_section_date_idx ON attendance (section_id, session_date);
+\endif
 BEGIN;
 UPDATE retort_version SET version_num = '1b7e4d9a2c68' WHERE version_num = '0a9c3e5f7b21';
 COMMIT;

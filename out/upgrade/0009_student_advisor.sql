@@ -16,10 +16,35 @@ BEGIN
     END IF;
 END
 $retort$;
+CREATE TABLE IF NOT EXISTS retort_version_progress (
+    revision character varying(32) NOT NULL,
+    direction text NOT NULL,
+    step integer NOT NULL,
+    PRIMARY KEY (revision, direction, step)
+);
+SELECT NOT EXISTS (SELECT FROM retort_version_progress WHERE revision = '2c5f8a1e6d90' AND direction = 'upgrade' AND step = 1) AS retort_step \gset
+\if :retort_step
 ALTER TABLE students ADD COLUMN advisor_id bigint;
 ALTER TABLE students ADD CONSTRAINT students_advisor_id_fkey FOREIGN KEY (advisor_id) REFERENCES teachers (id) ON DELETE SET NULL NOT VALID;
+INSERT INTO retort_version_progress (revision, direction, step) VALUES ('2c5f8a1e6d90', 'upgrade', 1);
+\endif
 COMMIT;
+SELECT coalesce((SELECT NOT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass('public.students_advisor_id_idx')), false) AS retort_invalid \gset
+\if :retort_invalid
+DROP INDEX CONCURRENTLY IF EXISTS students_advisor_id_idx;
+\endif
+SELECT pg_catalog.to_regclass('public.students_advisor_id_idx') IS NULL AS retort_step \gset
+\if :retort_step
 CREATE INDEX CONCURRENTLY students_advisor_id_idx ON students (advisor_id);
+\endif
 BEGIN;
+DO $retort$
+BEGIN
+    DELETE FROM retort_version_progress WHERE revision = '2c5f8a1e6d90' AND direction = 'upgrade';
+    IF NOT EXISTS (SELECT FROM retort_version_progress) THEN
+        DROP TABLE retort_version_progress;
+    END IF;
+END
+$retort$;
 UPDATE retort_version SET version_num = '2c5f8a1e6d90' WHERE version_num = '1b7e4d9a2c68';
 COMMIT;

@@ -117,12 +117,29 @@ COMMIT;
 -- Back to: op0003   Source: project/revisions/0004_constraints.xml
 SELECT EXISTS (SELECT FROM pg_temp.retort_applied WHERE id = 'op0004') AS retort_run \gset
 \if :retort_run
+SELECT coalesce((SELECT NOT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass('public.order_lines_select_idx')), false) AS retort_invalid \gset
+\if :retort_invalid
+DROP INDEX CONCURRENTLY IF EXISTS order_lines_select_idx;
+\endif
+SELECT pg_catalog.to_regclass('public.order_lines_select_idx') IS NULL AS retort_step \gset
+\if :retort_step
 CREATE UNIQUE INDEX CONCURRENTLY order_lines_select_idx ON order_lines ("select");
+\endif
 BEGIN;
+CREATE TABLE IF NOT EXISTS retort_version_progress (
+    revision character varying(32) NOT NULL,
+    direction text NOT NULL,
+    step integer NOT NULL,
+    PRIMARY KEY (revision, direction, step)
+);
+SELECT NOT EXISTS (SELECT FROM retort_version_progress WHERE revision = 'op0004' AND direction = 'downgrade' AND step = 2) AS retort_step \gset
+\if :retort_step
 DROP INDEX order_lines_select_idx;
 ALTER INDEX products_by_price RENAME TO products_price_idx;
+INSERT INTO retort_version_progress (revision, direction, step) VALUES ('op0004', 'downgrade', 2);
+\endif
 COMMIT;
-DROP INDEX CONCURRENTLY products_price_idx;
+DROP INDEX CONCURRENTLY IF EXISTS products_price_idx;
 BEGIN;
 ALTER TABLE products RENAME CONSTRAINT products_price_positive TO products_price_check;
 ALTER TABLE products ADD CONSTRAINT products_price_uniq UNIQUE (price) DEFERRABLE;
@@ -134,6 +151,14 @@ ALTER TABLE products DROP CONSTRAINT products_price_check;
 ALTER TABLE products DROP CONSTRAINT products_price_uniq;
 ALTER TABLE products DROP CONSTRAINT products_pkey;
 DROP TABLE products;
+DO $retort$
+BEGIN
+    DELETE FROM retort_version_progress WHERE revision = 'op0004' AND direction = 'downgrade';
+    IF NOT EXISTS (SELECT FROM retort_version_progress) THEN
+        DROP TABLE retort_version_progress;
+    END IF;
+END
+$retort$;
 DELETE FROM retort_version WHERE version_num = 'op0004';
 DELETE FROM pg_temp.retort_applied WHERE id = 'op0004';
 INSERT INTO retort_version (version_num) SELECT p FROM unnest(ARRAY['op0003']::text[]) AS p WHERE NOT EXISTS (SELECT FROM pg_temp.retort_edges e JOIN pg_temp.retort_applied a ON a.id = e.child WHERE e.parent = p);

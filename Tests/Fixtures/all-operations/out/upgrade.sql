@@ -35,16 +35,34 @@ COMMIT;
 SELECT NOT EXISTS (SELECT FROM pg_temp.retort_applied WHERE id = 'op0001') AS retort_run \gset
 \if :retort_run
 BEGIN;
+CREATE TABLE IF NOT EXISTS retort_version_progress (
+    revision character varying(32) NOT NULL,
+    direction text NOT NULL,
+    step integer NOT NULL,
+    PRIMARY KEY (revision, direction, step)
+);
+SELECT NOT EXISTS (SELECT FROM retort_version_progress WHERE revision = 'op0001' AND direction = 'upgrade' AND step = 1) AS retort_step \gset
+\if :retort_step
 CREATE SCHEMA billing;
 COMMENT ON SCHEMA billing IS 'Money matters';
 CREATE EXTENSION citext;
 CREATE TYPE billing.invoice_state AS ENUM ('draft', 'sent');
+INSERT INTO retort_version_progress (revision, direction, step) VALUES ('op0001', 'upgrade', 1);
+\endif
 COMMIT;
 ALTER TYPE billing.invoice_state ADD VALUE IF NOT EXISTS 'open' BEFORE 'sent';
 BEGIN;
 ALTER TYPE billing.invoice_state RENAME VALUE 'open' TO 'pending';
 CREATE SEQUENCE billing.invoice_numbers AS bigint INCREMENT BY 10 START WITH 1000 CACHE 5;
 CREATE TYPE mood AS ENUM ('happy', 'sad');
+DO $retort$
+BEGIN
+    DELETE FROM retort_version_progress WHERE revision = 'op0001' AND direction = 'upgrade';
+    IF NOT EXISTS (SELECT FROM retort_version_progress) THEN
+        DROP TABLE retort_version_progress;
+    END IF;
+END
+$retort$;
 INSERT INTO retort_version (version_num) VALUES ('op0001');
 INSERT INTO pg_temp.retort_applied VALUES ('op0001');
 COMMIT;
@@ -135,6 +153,14 @@ COMMIT;
 SELECT NOT EXISTS (SELECT FROM pg_temp.retort_applied WHERE id = 'op0004') AS retort_run \gset
 \if :retort_run
 BEGIN;
+CREATE TABLE IF NOT EXISTS retort_version_progress (
+    revision character varying(32) NOT NULL,
+    direction text NOT NULL,
+    step integer NOT NULL,
+    PRIMARY KEY (revision, direction, step)
+);
+SELECT NOT EXISTS (SELECT FROM retort_version_progress WHERE revision = 'op0004' AND direction = 'upgrade' AND step = 1) AS retort_step \gset
+\if :retort_step
 CREATE TABLE products (
     code text NOT NULL,
     price numeric(10,2)
@@ -147,14 +173,35 @@ ALTER TABLE customers ADD CONSTRAINT customers_nick_len CHECK (length(nickname) 
 ALTER TABLE order_lines ADD CONSTRAINT order_lines_select_fkey FOREIGN KEY ("select") REFERENCES products (code) NOT VALID;
 ALTER TABLE products DROP CONSTRAINT products_price_uniq;
 ALTER TABLE products RENAME CONSTRAINT products_price_check TO products_price_positive;
+INSERT INTO retort_version_progress (revision, direction, step) VALUES ('op0004', 'upgrade', 1);
+\endif
 COMMIT;
+SELECT coalesce((SELECT NOT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass('public.products_price_idx')), false) AS retort_invalid \gset
+\if :retort_invalid
+DROP INDEX CONCURRENTLY IF EXISTS products_price_idx;
+\endif
+SELECT pg_catalog.to_regclass('public.products_price_idx') IS NULL AS retort_step \gset
+\if :retort_step
 CREATE INDEX CONCURRENTLY products_price_idx ON products (price);
+\endif
 BEGIN;
+SELECT NOT EXISTS (SELECT FROM retort_version_progress WHERE revision = 'op0004' AND direction = 'upgrade' AND step = 3) AS retort_step \gset
+\if :retort_step
 ALTER INDEX products_price_idx RENAME TO products_by_price;
 CREATE UNIQUE INDEX order_lines_select_idx ON order_lines ("select");
+INSERT INTO retort_version_progress (revision, direction, step) VALUES ('op0004', 'upgrade', 3);
+\endif
 COMMIT;
-DROP INDEX CONCURRENTLY order_lines_select_idx;
+DROP INDEX CONCURRENTLY IF EXISTS order_lines_select_idx;
 BEGIN;
+DO $retort$
+BEGIN
+    DELETE FROM retort_version_progress WHERE revision = 'op0004' AND direction = 'upgrade';
+    IF NOT EXISTS (SELECT FROM retort_version_progress) THEN
+        DROP TABLE retort_version_progress;
+    END IF;
+END
+$retort$;
 DELETE FROM retort_version WHERE version_num IN ('op0003');
 INSERT INTO retort_version (version_num) VALUES ('op0004');
 INSERT INTO pg_temp.retort_applied VALUES ('op0004');

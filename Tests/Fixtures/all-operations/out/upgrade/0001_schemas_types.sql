@@ -22,15 +22,33 @@ BEGIN
     END IF;
 END
 $retort$;
+CREATE TABLE IF NOT EXISTS retort_version_progress (
+    revision character varying(32) NOT NULL,
+    direction text NOT NULL,
+    step integer NOT NULL,
+    PRIMARY KEY (revision, direction, step)
+);
+SELECT NOT EXISTS (SELECT FROM retort_version_progress WHERE revision = 'op0001' AND direction = 'upgrade' AND step = 1) AS retort_step \gset
+\if :retort_step
 CREATE SCHEMA billing;
 COMMENT ON SCHEMA billing IS 'Money matters';
 CREATE EXTENSION citext;
 CREATE TYPE billing.invoice_state AS ENUM ('draft', 'sent');
+INSERT INTO retort_version_progress (revision, direction, step) VALUES ('op0001', 'upgrade', 1);
+\endif
 COMMIT;
 ALTER TYPE billing.invoice_state ADD VALUE IF NOT EXISTS 'open' BEFORE 'sent';
 BEGIN;
 ALTER TYPE billing.invoice_state RENAME VALUE 'open' TO 'pending';
 CREATE SEQUENCE billing.invoice_numbers AS bigint INCREMENT BY 10 START WITH 1000 CACHE 5;
 CREATE TYPE mood AS ENUM ('happy', 'sad');
+DO $retort$
+BEGIN
+    DELETE FROM retort_version_progress WHERE revision = 'op0001' AND direction = 'upgrade';
+    IF NOT EXISTS (SELECT FROM retort_version_progress) THEN
+        DROP TABLE retort_version_progress;
+    END IF;
+END
+$retort$;
 INSERT INTO retort_version (version_num) VALUES ('op0001');
 COMMIT;

@@ -15,6 +15,14 @@ BEGIN
     END IF;
 END
 $retort$;
+CREATE TABLE IF NOT EXISTS retort_version_progress (
+    revision character varying(32) NOT NULL,
+    direction text NOT NULL,
+    step integer NOT NULL,
+    PRIMARY KEY (revision, direction, step)
+);
+SELECT NOT EXISTS (SELECT FROM retort_version_progress WHERE revision = 'op0004' AND direction = 'upgrade' AND step = 1) AS retort_step \gset
+\if :retort_step
 CREATE TABLE products (
     code text NOT NULL,
     price numeric(10,2)
@@ -27,13 +35,34 @@ ALTER TABLE customers ADD CONSTRAINT customers_nick_len CHECK (length(nickname) 
 ALTER TABLE order_lines ADD CONSTRAINT order_lines_select_fkey FOREIGN KEY ("select") REFERENCES products (code) NOT VALID;
 ALTER TABLE products DROP CONSTRAINT products_price_uniq;
 ALTER TABLE products RENAME CONSTRAINT products_price_check TO products_price_positive;
+INSERT INTO retort_version_progress (revision, direction, step) VALUES ('op0004', 'upgrade', 1);
+\endif
 COMMIT;
+SELECT coalesce((SELECT NOT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass('public.products_price_idx')), false) AS retort_invalid \gset
+\if :retort_invalid
+DROP INDEX CONCURRENTLY IF EXISTS products_price_idx;
+\endif
+SELECT pg_catalog.to_regclass('public.products_price_idx') IS NULL AS retort_step \gset
+\if :retort_step
 CREATE INDEX CONCURRENTLY products_price_idx ON products (price);
+\endif
 BEGIN;
+SELECT NOT EXISTS (SELECT FROM retort_version_progress WHERE revision = 'op0004' AND direction = 'upgrade' AND step = 3) AS retort_step \gset
+\if :retort_step
 ALTER INDEX products_price_idx RENAME TO products_by_price;
 CREATE UNIQUE INDEX order_lines_select_idx ON order_lines ("select");
+INSERT INTO retort_version_progress (revision, direction, step) VALUES ('op0004', 'upgrade', 3);
+\endif
 COMMIT;
-DROP INDEX CONCURRENTLY order_lines_select_idx;
+DROP INDEX CONCURRENTLY IF EXISTS order_lines_select_idx;
 BEGIN;
+DO $retort$
+BEGIN
+    DELETE FROM retort_version_progress WHERE revision = 'op0004' AND direction = 'upgrade';
+    IF NOT EXISTS (SELECT FROM retort_version_progress) THEN
+        DROP TABLE retort_version_progress;
+    END IF;
+END
+$retort$;
 UPDATE retort_version SET version_num = 'op0004' WHERE version_num = 'op0003';
 COMMIT;
