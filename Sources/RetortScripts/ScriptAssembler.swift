@@ -368,18 +368,13 @@ public struct ScriptAssembler: Sendable {
         let direction = upgrade ? "upgrade" : "downgrade"
         var lines: [ScriptBlock.Line] = []
         var recording = false
-        func sql(_ statement: Statement) -> String {
-            var text = ""
-            SQLSerializer.write(statement, into: &text)
-            return text
-        }
         for (number, unit) in zip(1..., units) {
             if unit.count == 1, case .buildsIndex(let index) = unit[0].rerun {
                 let name = Quoting.literal(Quoting.identifier(index.schema) + "." + Quoting.identifier(index.name))
                 lines += [
                     .init(text: "SELECT coalesce((SELECT NOT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass(\(name))), false) AS retort_invalid \\gset", transactional: false),
                     .init(text: "\\if :retort_invalid", transactional: false, meta: true),
-                    .init(text: sql(Statement(.dropIndex(index), ["DROP INDEX CONCURRENTLY IF EXISTS", .name(index)], transactional: false)), transactional: false),
+                    .init(text: Statement(.dropIndex(index), ["DROP INDEX CONCURRENTLY IF EXISTS", .name(index)], transactional: false).sql, transactional: false),
                     .init(text: "\\endif", transactional: false, meta: true),
                     .init(text: "SELECT pg_catalog.to_regclass(\(name)) IS NULL AS retort_step \\gset", transactional: false),
                     .init(text: "\\if :retort_step", transactional: false, meta: true),
@@ -398,19 +393,19 @@ public struct ScriptAssembler: Sendable {
             let transactional = unit[0].transactional
             if !recording {
                 recording = true
-                lines.append(.init(text: sql(Statement(.createTable(progress), ["CREATE TABLE IF NOT EXISTS", .name(progress), .lines([
+                lines.append(.init(text: Statement(.createTable(progress), ["CREATE TABLE IF NOT EXISTS", .name(progress), .lines([
                     [.identifier("revision"), .type(SQLType(base: "character varying", modifiers: [32])), "NOT NULL"],
                     [.identifier("direction"), .type(.text), "NOT NULL"],
                     [.identifier("step"), .type(.integer), "NOT NULL"],
                     ["PRIMARY KEY", PostgresRenderer.columns(["revision", "direction", "step"])],
-                ])])), transactional: transactional))
+                ])]).sql, transactional: transactional))
             }
             lines.append(.init(text: "SELECT NOT EXISTS (SELECT FROM \(Quoting.qualified(progress)) WHERE revision = \(Quoting.literal(id)) AND direction = '\(direction)' AND step = \(number)) AS retort_step \\gset",
                                transactional: transactional))
             lines.append(.init(text: "\\if :retort_step", transactional: transactional, meta: true))
             lines += unit
-            lines.append(.init(text: sql(Statement(.versionRows(progress), ["INSERT INTO", .name(progress), PostgresRenderer.columns(["revision", "direction", "step"]),
-                                                                       "VALUES", .group([.list([[.literal(id)], [.literal(direction)], [.integer(Int64(number))]])])])),
+            lines.append(.init(text: Statement(.versionRows(progress), ["INSERT INTO", .name(progress), PostgresRenderer.columns(["revision", "direction", "step"]),
+                                                                  "VALUES", .group([.list([[.literal(id)], [.literal(direction)], [.integer(Int64(number))]])])]).sql,
                                transactional: transactional))
             lines.append(.init(text: "\\endif", transactional: transactional, meta: true))
         }
@@ -424,7 +419,7 @@ public struct ScriptAssembler: Sendable {
             BlockLine(1, ["END IF", .glue(";")]),
             BlockLine(0, ["END"]),
         ])])
-        return (lines, [.init(text: sql(cleanup), transactional: true)])
+        return (lines, [.init(text: cleanup.sql, transactional: true)])
     }
 
     // MARK: - Layout

@@ -183,4 +183,31 @@ final class FaultInjectionTests: XCTestCase {
         }
         print("FaultInjectionTests: a generated history, \(faults) faults injected and recovered from")
     }
+
+    /// A failed `CREATE UNIQUE INDEX CONCURRENTLY` leaves an INVALID index behind, here with
+    /// the name of an index the example builds concurrently. `upgrade.sql` drops it and
+    /// builds its own: the result is a clean run's.
+    func testAnInvalidIndexLeftByAFailedBuildIsDroppedAndBuiltAgain() throws {
+        let server = try PostgresServer.shared()
+        let project = try CompiledProject(exampleProject)
+        let upgrade = try String(contentsOf: project.script("upgrade.sql"), encoding: .utf8)
+        XCTAssertTrue(upgrade.contains("CREATE INDEX CONCURRENTLY attendance_section_date_idx"), "the example builds the index concurrently")
+        let clean = try server.createDatabase()
+        defer { try? server.dropDatabase(clean) }
+        XCTAssertEqual(try server.psql(database: clean, sql: upgrade).status, 0)
+        let expected = try server.psql(database: clean, sql: Self.snapshot).stdout
+
+        let database = try server.createDatabase()
+        defer { try? server.dropDatabase(database) }
+        let failed = try server.psql(database: database, sql: """
+            CREATE TABLE scratch (a integer);
+            INSERT INTO scratch VALUES (1), (1);
+            CREATE UNIQUE INDEX CONCURRENTLY attendance_section_date_idx ON scratch (a);
+            """)
+        XCTAssertNotEqual(failed.status, 0, "the unique build fails on the duplicate")
+        XCTAssertEqual(try server.query(database: database, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'attendance_section_date_idx'::regclass"), "f")
+        let run = try server.psql(database: database, sql: upgrade + "DROP TABLE scratch;\n" + Self.snapshot)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout, expected, CatalogSnapshot.diff(expected, run.stdout))
+    }
 }
